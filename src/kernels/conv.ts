@@ -1,0 +1,200 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from './matMul';
+import { dispose, heapF32, reshapeInfo, runStock, type WasmBackend, type WasmKernelArgs } from './wasmBackend';
+
+type Conv2DInfo = tf.backend_util.Conv2DInfo;
+
+/** im2col buffers above this many floats are built and multiplied batch slice by batch slice. */
+const MAX_PATCH_FLOATS = 1 << 22;
+
+/**
+ * Writes the patches of samples [n0, n1) of NHWC `x` as rows of `cols`
+ * ([(n1-n0)·outH·outW, filterH·filterW·inChannels], zero where the window hits padding).
+ */
+function im2col(x: Float32Array, cols: Float32Array, info: Conv2DInfo, n0: number, n1: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const rowLength = filterHeight * filterWidth * inChannels;
+  let row = 0;
+  for (let n = n0; n < n1; n++) {
+    const xBatch = n * inHeight * inWidth * inChannels;
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, row++) {
+        let k = row * rowLength;
+        for (let fr = 0; fr < filterHeight; fr++) {
+          const ih = oh * strideHeight - padTop + fr * dilationHeight;
+          const rowInside = ih >= 0 && ih < inHeight;
+          for (let fc = 0; fc < filterWidth; fc++) {
+            const iw = ow * strideWidth - padLeft + fc * dilationWidth;
+            if (rowInside && iw >= 0 && iw < inWidth) {
+              const src = xBatch + (ih * inWidth + iw) * inChannels;
+              for (let c = 0; c < inChannels; c++) cols[k++] = x[src + c];
+            } else {
+              for (let c = 0; c < inChannels; c++) cols[k++] = 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function toChannelsLast(backend: WasmBackend, t: tf.TensorInfo): tf.TensorInfo {
+  return runStock('Transpose', { x: t }, backend, { perm: [0, 2, 3, 1] });
+}
+
+/** Copies a float32 tensor's rows [start, end) of its first axis into a new tensor. */
+function sliceRows(backend: WasmBackend, t: tf.TensorInfo, start: number, end: number): tf.TensorInfo {
+  const rowSize = tf.util.sizeFromShape(t.shape.slice(1));
+  const out = backend.makeOutput([end - start, ...t.shape.slice(1)], 'float32');
+  heapF32(backend, out).set(heapF32(backend, t).subarray(start * rowSize, end * rowSize));
+  return out;
+}
+
+/**
+ * dW = Σ patches(x)ᵀ · dy, with the patches built in JS (im2col) and the product done by
+ * the wasm matmul. Matches the cpu backend's Conv2DBackpropFilter (which wasm lacks).
+ */
+export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo {
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const channelsFirst = a.dataFormat === 'NCHW';
+  const x = channelsFirst ? toChannelsLast(backend, inputs.x as tf.TensorInfo) : (inputs.x as tf.TensorInfo);
+  const dy = channelsFirst ? toChannelsLast(backend, inputs.dy as tf.TensorInfo) : (inputs.dy as tf.TensorInfo);
+  try {
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const patchLength = info.filterHeight * info.filterWidth * info.inChannels;
+    const positions = info.outHeight * info.outWidth;
+    const batch = info.batchSize;
+    const perSlice = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (patchLength * positions)));
+    const dy2d = reshapeInfo(backend, dy, [batch * positions, info.outChannels]);
+    let total: tf.TensorInfo | undefined;
+    try {
+      for (let n0 = 0; n0 < batch; n0 += perSlice) {
+        const n1 = Math.min(batch, n0 + perSlice);
+        const cols = backend.makeOutput([(n1 - n0) * positions, patchLength], 'float32');
+        im2col(heapF32(backend, x), heapF32(backend, cols), info, n0, n1);
+        const dyPart = n0 === 0 && n1 === batch ? dy2d : sliceRows(backend, dy2d, n0 * positions, n1 * positions);
+        const part = batchMatMul({ inputs: { a: cols, b: dyPart }, backend, attrs: { transposeA: true, transposeB: false } });
+        dispose(backend, cols);
+        if (dyPart !== dy2d) dispose(backend, dyPart);
+        if (total === undefined) {
+          total = part;
+        } else {
+          const sum = heapF32(backend, total);
+          const add = heapF32(backend, part);
+          for (let i = 0; i < sum.length; i++) sum[i] += add[i];
+          dispose(backend, part);
+        }
+      }
+    } finally {
+      dispose(backend, dy2d);
+    }
+    const out = reshapeInfo(backend, total as tf.TensorInfo, a.filterShape);
+    dispose(backend, total as tf.TensorInfo);
+    return out;
+  } finally {
+    if (channelsFirst) dispose(backend, x, dy);
+  }
+}
+
+function depthwiseInfo(xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap): Conv2DInfo {
+  const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+  );
+}
+
+/**
+ * Visits every (sample, output position, filter tap) whose input position lies inside x,
+ * passing flat offsets of the x pixel, the dy pixel and the filter tap (channel 0).
+ */
+function forEachTap(info: Conv2DInfo, visit: (xPixel: number, dyPixel: number, tap: number) => void): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const dyPixel = ((n * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let fr = 0; fr < filterHeight; fr++) {
+          const ih = oh * strideHeight - padTop + fr * dilationHeight;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let fc = 0; fc < filterWidth; fc++) {
+            const iw = ow * strideWidth - padLeft + fc * dilationWidth;
+            if (iw < 0 || iw >= inWidth) continue;
+            visit(((n * inHeight + ih) * inWidth + iw) * inChannels, dyPixel, (fr * filterWidth + fc) * outChannels);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dW[fr, fc, c, m] = Σ x[n, ih, iw, c] · dy[n, oh, ow, c·mult + m]. */
+export function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo {
+  const x = inputs.x as tf.TensorInfo;
+  const dy = inputs.dy as tf.TensorInfo;
+  const filterShape = (attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs).filterShape;
+  const info = depthwiseInfo(x.shape, filterShape, attrs ?? {});
+  const out = backend.makeOutput(filterShape, 'float32');
+  const dw = heapF32(backend, out);
+  dw.fill(0);
+  const xv = heapF32(backend, x);
+  const dyv = heapF32(backend, dy);
+  const channels = info.inChannels;
+  const mult = info.outChannels / channels;
+  forEachTap(info, (xPixel, dyPixel, tap) => {
+    for (let c = 0; c < channels; c++) {
+      const xValue = xv[xPixel + c];
+      for (let m = 0; m < mult; m++) {
+        const o = c * mult + m;
+        dw[tap + o] += xValue * dyv[dyPixel + o];
+      }
+    }
+  });
+  return out;
+}
+
+/** dx[n, ih, iw, c] = Σ dy[n, oh, ow, c·mult + m] · w[fr, fc, c, m]. */
+export function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo {
+  const dy = inputs.dy as tf.TensorInfo;
+  const filter = inputs.filter as tf.TensorInfo;
+  const inputShape = (attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs).inputShape;
+  const info = depthwiseInfo(inputShape, filter.shape, attrs ?? {});
+  const out = backend.makeOutput(inputShape, 'float32');
+  const dx = heapF32(backend, out);
+  dx.fill(0);
+  const wv = heapF32(backend, filter);
+  const dyv = heapF32(backend, dy);
+  const channels = info.inChannels;
+  const mult = info.outChannels / channels;
+  forEachTap(info, (xPixel, dyPixel, tap) => {
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let m = 0; m < mult; m++) {
+        const o = c * mult + m;
+        sum += dyv[dyPixel + o] * wv[tap + o];
+      }
+      dx[xPixel + c] += sum;
+    }
+  });
+  return out;
+}

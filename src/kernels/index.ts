@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { onBackendReady } from '../backend/backend';
+import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
+import { batchMatMul, fusedMatMul } from './matMul';
+import { unsortedSegmentSum } from './segment';
+import { rememberStock, type WasmKernelFunc } from './wasmBackend';
+
+/** trainlab's kernels for the wasm backend, by tfjs kernel name. */
+const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
+  [tf.BatchMatMul, batchMatMul],
+  [tf._FusedMatMul, fusedMatMul],
+  [tf.Conv2DBackpropFilter, conv2DBackpropFilter],
+  [tf.DepthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropFilter],
+  [tf.DepthwiseConv2dNativeBackpropInput, depthwiseConv2dNativeBackpropInput],
+  [tf.UnsortedSegmentSum, unsortedSegmentSum],
+];
+
+/** Names of the tfjs kernels trainlab registers for 'wasm' (replaced or added). */
+export const FAST_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map(([name]) => name);
+
+let installed = false;
+
+/**
+ * Registers trainlab's kernels for the 'wasm' backend: matmuls that transpose before
+ * multiplying (~10x faster backward passes) and the training kernels wasm lacks
+ * (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum). The stock kernels
+ * are saved and come back with `uninstallFastKernels()`. Calling it twice is harmless.
+ * `useBackend('wasm')` calls it unless `TRAINLAB_FAST_KERNELS=0`.
+ */
+export function installFastKernels(): void {
+  if (installed) return;
+  for (const [kernelName, kernelFunc] of FAST_KERNELS) {
+    const stock = rememberStock(kernelName);
+    if (stock !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  installed = true;
+}
+
+/** Puts back the wasm backend's stock kernels (for comparisons and benchmarks). */
+export function uninstallFastKernels(): void {
+  if (!installed) return;
+  for (const [kernelName] of FAST_KERNELS) {
+    tf.unregisterKernel(kernelName, 'wasm');
+    const stock = rememberStock(kernelName);
+    if (stock !== undefined) tf.registerKernel(stock);
+  }
+  installed = false;
+}
+
+/** Whether trainlab's wasm kernels are currently registered. */
+export function fastKernelsInstalled(): boolean {
+  return installed;
+}
+
+/**
+ * Whether `useBackend` should install the kernels: yes unless the environment variable
+ * `TRAINLAB_FAST_KERNELS` is '0' or 'false'.
+ */
+export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env.TRAINLAB_FAST_KERNELS ?? '').trim().toLowerCase();
+  return value !== '0' && value !== 'false';
+}
+
+onBackendReady((backend) => {
+  if (backend === 'wasm' && fastKernelsWanted()) installFastKernels();
+});
