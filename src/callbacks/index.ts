@@ -1,0 +1,14 @@
+export { CallbackError } from './errors';
+export { MonitorCallback, inferDirection, MONITOR_MODES } from './monitor';
+export type { MonitorMode, MonitorOptions } from './monitor';
+export { EarlyStopping, earlyStopping } from './earlyStopping';
+export type { EarlyStoppingOptions } from './earlyStopping';
+export { TerminateOnNaN, terminateOnNaN } from './terminateOnNaN';
+export type { TerminateOnNaNOptions } from './terminateOnNaN';
+export { CsvLogger, csvLogger } from './csvLogger';
+export type { CsvLoggerOptions } from './csvLogger';
+export { ModelCheckpoint, modelCheckpoint } from './modelCheckpoint';
+export type { ModelCheckpointOptions } from './modelCheckpoint';
+export { saveCheckpoint, loadCheckpoint } from './checkpointIO';
+export { ProgressBar, progressBar } from './progressBar';
+export type { ProgressBarOptions, ProgressState, TextSink } from './progressBar';

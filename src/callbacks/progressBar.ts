@@ -1,0 +1,213 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Display, DisplayHandle } from '../display/types';
+import { CallbackError } from './errors';
+import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
+import { describe } from './monitor';
+
+/** Where a terminal progress line goes. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** Options of {@link progressBar}. */
+export interface ProgressBarOptions {
+  /**
+   * Notebook display to update in place. Defaults to a `\r`-updated line on `stream`
+   * (pass trainlab's notebook display to get one in-place cell output).
+   */
+  display?: Display;
+  /** Terminal output when no notebook display is used. Defaults to `process.stdout`. */
+  stream?: TextSink;
+  /** At most this many redraws per second during an epoch (epoch ends always draw). Defaults to `4`. */
+  maxUpdatesPerSecond?: number;
+  /** Width of the bar in characters. Defaults to `30`. */
+  width?: number;
+  /** Clock in milliseconds, for tests. Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** What the bar shows at one moment; rendering is a pure function of it. */
+export interface ProgressState {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  /** Batches per epoch, undefined when unknown (datasets without a size). */
+  steps: number | undefined;
+  elapsedMs: number;
+  etaMs: number | undefined;
+  metrics: NumericLogs;
+  done: boolean;
+}
+
+/**
+ * Shows epoch, batch, elapsed time, ETA and metrics while training: one in-place cell output
+ * in a notebook, a `\r`-updated line in a terminal. Works in `model.fit` and `train`.
+ */
+export class ProgressBar extends tf.Callback {
+  private readonly display: Display | undefined;
+  private readonly stream: TextSink;
+  private readonly minIntervalMs: number;
+  private readonly width: number;
+  private readonly now: () => number;
+  private handle: DisplayHandle | undefined;
+  private trainStart = 0;
+  private epochStart = 0;
+  private lastDraw = -Infinity;
+  private epoch = 0;
+  private epochs = 1;
+  private steps: number | undefined;
+  private completedEpochMs: number[] = [];
+  private lastLine = '';
+  /** Lines of the epochs finished so far (also what the notebook output keeps). */
+  readonly epochLines: string[] = [];
+  /** Number of redraws made (for tests and throttling checks). */
+  draws = 0;
+
+  constructor(options: ProgressBarOptions = {}) {
+    super();
+    const rate = options.maxUpdatesPerSecond ?? 4;
+    if (typeof rate !== 'number' || !(rate > 0)) {
+      throw new CallbackError(`progressBar: maxUpdatesPerSecond must be a number > 0, received ${describe(rate)}. Pass e.g. maxUpdatesPerSecond: 4.`);
+    }
+    const width = options.width ?? 30;
+    if (!Number.isInteger(width) || width < 1) {
+      throw new CallbackError(`progressBar: width must be a whole number >= 1, received ${describe(width)}. Pass e.g. width: 30.`);
+    }
+    this.display = options.display;
+    this.stream = options.stream ?? process.stdout;
+    this.minIntervalMs = 1000 / rate;
+    this.width = width;
+    this.now = options.now ?? Date.now;
+  }
+
+  private get inNotebook(): boolean {
+    return this.display !== undefined && this.display.inNotebook;
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    const params = this.params ?? {};
+    this.epochs = typeof params['epochs'] === 'number' ? params['epochs'] : 1;
+    const steps = params['steps'];
+    const samples = params['samples'];
+    const batchSize = params['batchSize'];
+    this.steps =
+      typeof steps === 'number' ? steps : typeof samples === 'number' && typeof batchSize === 'number' ? Math.ceil(samples / batchSize) : undefined;
+    this.trainStart = this.now();
+    this.completedEpochMs = [];
+    this.epochLines.length = 0;
+    this.handle = undefined;
+    this.draws = 0;
+    this.lastLine = '';
+  }
+
+  override async onEpochBegin(epoch: number): Promise<void> {
+    this.epoch = epoch;
+    this.epochStart = this.now();
+    this.lastDraw = -Infinity;
+  }
+
+  override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
+    const t = this.now();
+    if (t - this.lastDraw < this.minIntervalMs) return;
+    this.lastDraw = t;
+    const metrics = await readLogs(logs);
+    delete metrics['batch'];
+    delete metrics['size'];
+    this.draw(this.state(batch + 1, metrics, false, t));
+  }
+
+  override async onEpochEnd(epoch: number, logs?: UnresolvedLogs): Promise<void> {
+    const t = this.now();
+    this.completedEpochMs.push(t - this.epochStart);
+    const state = this.state(this.steps ?? 0, await readLogs(logs), true, t);
+    const line = renderLine(state, this.width);
+    this.epochLines.push(line);
+    this.draw(state);
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    if (!this.inNotebook && this.lastLine !== '' && !this.lastLine.endsWith('\n')) this.stream.write('\n');
+  }
+
+  private state(batch: number, metrics: NumericLogs, done: boolean, t: number): ProgressState {
+    const epochElapsed = t - this.epochStart;
+    const remainingEpochs = this.epochs - this.epoch - 1;
+    let etaMs: number | undefined;
+    if (done) {
+      const mean = this.completedEpochMs.reduce((a, b) => a + b, 0) / Math.max(1, this.completedEpochMs.length);
+      etaMs = remainingEpochs * mean;
+    } else if (this.steps !== undefined && batch > 0) {
+      const perBatch = epochElapsed / batch;
+      etaMs = (this.steps - batch) * perBatch + remainingEpochs * this.steps * perBatch;
+    }
+    return { epoch: this.epoch, epochs: this.epochs, batch, steps: this.steps, elapsedMs: t - this.trainStart, etaMs, metrics, done };
+  }
+
+  private draw(state: ProgressState): void {
+    this.draws += 1;
+    const line = renderLine(state, this.width);
+    if (this.inNotebook && this.display !== undefined) {
+      const bundle = { 'text/plain': [...this.epochLines.slice(0, state.done ? -1 : undefined), line].join('\n'), 'text/html': renderHtml(state, this.epochLines, state.done) };
+      if (this.handle === undefined) this.handle = this.display.show(bundle);
+      else this.handle.update(bundle);
+      return;
+    }
+    const pad = this.lastLine.length > line.length && !this.lastLine.endsWith('\n') ? ' '.repeat(this.lastLine.length - line.length) : '';
+    const text = (state.done ? line + pad + '\n' : line + pad);
+    this.stream.write((this.lastLine.endsWith('\n') || this.lastLine === '' ? '' : '\r') + text);
+    this.lastLine = text;
+  }
+}
+
+/** `1.2s`, `3m 04s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+function formatMetric(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const a = Math.abs(value);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? value.toExponential(3) : value.toFixed(4);
+}
+
+/** The terminal line for a state, e.g. `Epoch 2/5 [=====>....] 10/20 1.2s ETA 3.4s loss 0.1234`. */
+export function renderLine(state: ProgressState, width = 30): string {
+  const parts = [`Epoch ${state.epoch + 1}/${state.epochs}`];
+  if (state.steps !== undefined && state.steps > 0) {
+    const frac = Math.min(1, state.batch / state.steps);
+    const filled = Math.round(frac * width);
+    const bar = filled >= width ? '='.repeat(width) : '='.repeat(filled) + '>' + '.'.repeat(width - filled - 1);
+    parts.push(`[${bar}]`, `${state.batch}/${state.steps}`);
+  } else {
+    parts.push(`batch ${state.batch}`);
+  }
+  parts.push(formatDuration(state.elapsedMs));
+  if (state.etaMs !== undefined && !(state.done && state.epoch + 1 >= state.epochs)) parts.push(`ETA ${formatDuration(state.etaMs)}`);
+  for (const [key, value] of Object.entries(state.metrics)) parts.push(`${key} ${formatMetric(value)}`);
+  return parts.join(' ');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function renderHtml(state: ProgressState, epochLines: readonly string[], done: boolean): string {
+  const value = state.steps !== undefined && state.steps > 0 ? Math.min(1, (state.epoch + Math.min(1, state.batch / state.steps)) / state.epochs) : (state.epoch + (done ? 1 : 0)) / state.epochs;
+  const finished = done ? epochLines : [...epochLines, renderLine(state)];
+  const recent = finished.slice(-5).map((l) => `<div>${escapeHtml(l)}</div>`).join('');
+  return (
+    `<div class="trainlab-progress" style="font-family:monospace;font-size:12px">` +
+    `<progress value="${value.toFixed(4)}" max="1" style="width:300px"></progress> ${(value * 100).toFixed(0)}%` +
+    recent +
+    `</div>`
+  );
+}
+
+/** Epoch/batch progress with ETA and metrics, throttled to a few redraws per second. */
+export function progressBar(options: ProgressBarOptions = {}): ProgressBar {
+  return new ProgressBar(options);
+}
