@@ -1,0 +1,3 @@
+export { useBackend, ensureBackend, currentBackend, onBackendReady, BackendError, BACKEND_NAMES, NATIVE_PACKAGES } from './backend';
+export type { BackendName, UseBackendOptions } from './backend';
+export { setSeed, currentSeed, mulberry32 } from './seed';

@@ -1,0 +1,10 @@
+/**
+ * trainlab: learn and prototype deep-learning training in Jupyter notebooks.
+ * This barrel is the whole public API.
+ */
+export { useBackend, BackendError, BACKEND_NAMES, setSeed } from './backend';
+export type { BackendName, UseBackendOptions } from './backend';
+export type { Display, DisplayHandle, MimeBundle } from './display/types';
+export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
+export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
+export { models, ModelError } from './models';

@@ -1,0 +1,82 @@
+/**
+ * Runs notebooks through Jupyter (nbclient) with the trainlab kernel for tests, and reads
+ * what they produced. Uses a private JUPYTER_PATH, so the user's kernels are untouched.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+// CommonJS scripts shared with `npm run tutorials`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { privateJupyterPath, ROOT } = require('../../scripts/kernelspec') as { privateJupyterPath(): string; ROOT: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findPython, HOW_TO_GET } = require('../../scripts/jupyter') as { findPython(): string | undefined; HOW_TO_GET: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { executeNotebook } = require('../../scripts/tutorials') as {
+  executeNotebook(
+    python: string,
+    file: string,
+    options: { jupyterPath: string; outDir?: string; timeout?: number; echo?: boolean },
+  ): Promise<{ ok: boolean; seconds: number; ipynb: string; html: string; output: string }>;
+};
+
+export { ROOT };
+
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  transient?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
+export interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+  metadata?: Record<string, unknown>;
+}
+
+export interface ExecutedNotebook {
+  cells: Cell[];
+  ipynbPath: string;
+  htmlPath: string;
+  seconds: number;
+}
+
+/** Executes `file` through Jupyter; throws with the runner's report if a cell fails. */
+export async function runNotebook(file: string, options: { outDir?: string; timeout?: number } = {}): Promise<ExecutedNotebook> {
+  const python = findPython();
+  if (python === undefined) throw new Error(`No Python with nbclient found.\n${HOW_TO_GET}`);
+  const outDir = options.outDir ?? path.join(ROOT, 'build', 'test-notebooks');
+  const result = await executeNotebook(python, path.resolve(file), {
+    jupyterPath: privateJupyterPath(),
+    outDir,
+    timeout: options.timeout ?? 600,
+    echo: false,
+  });
+  if (!result.ok) throw new Error(`notebook ${file} failed:\n${result.output}`);
+  const nb = JSON.parse(fs.readFileSync(result.ipynb, 'utf8')) as { cells: Cell[] };
+  return { cells: nb.cells, ipynbPath: result.ipynb, htmlPath: result.html, seconds: result.seconds };
+}
+
+/** Text of a string-or-lines field as Jupyter stores it. */
+export function joined(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join('') : (text ?? '');
+}
+
+/** Everything the notebook's code cells printed to stdout, in order. */
+export function stdoutOf(nb: ExecutedNotebook): string {
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+    .map((o) => joined(o.text))
+    .join('');
+}
+
+/** All outputs of all code cells, in order. */
+export function outputsOf(nb: ExecutedNotebook): Output[] {
+  return nb.cells.flatMap((c) => c.outputs ?? []);
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { ROOT, runNotebook, stdoutOf, outputsOf, joined } from '../helpers/notebook';
+
+test('00-quickstart runs through Jupyter with the trainlab kernel and learns the line', async () => {
+  const nb = await runNotebook(path.join(ROOT, 'notebooks', '00-quickstart.ipynb'));
+  const out = stdoutOf(nb);
+  assert.match(out, /^trainlab: using the wasm backend \(auto; native tensorflow not installed\)$/m);
+  const loss = /loss: first epoch ([\d.]+), last epoch ([\d.]+)/.exec(out);
+  assert.ok(loss, `no loss line in:\n${out}`);
+  const [first, last] = [Number(loss[1]), Number(loss[2])];
+  assert.ok(last < first / 50, `loss fell only from ${first} to ${last}`);
+  const learned = /learned w = ([-\d.]+), b = ([-\d.]+) on the wasm backend/.exec(out);
+  assert.ok(learned, `no weights line in:\n${out}`);
+  assert.ok(Math.abs(Number(learned[1]) - 3) < 0.1 && Math.abs(Number(learned[2]) + 1) < 0.1, learned[0]);
+  const everything = outputsOf(nb).map((o) => joined(o.text)).join('');
+  assert.doesNotMatch(everything, /looks like you are running TensorFlow\.js in Node\.js/);
+  assert.equal(outputsOf(nb).filter((o) => o.output_type === 'error').length, 0);
+});
+
+test('a failing cell fails the run and names the notebook, the cell and the error', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { notebook } = require('../../scripts/notebook-json') as { notebook(cells: Array<[string, string]>): unknown };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-nb-'));
+  const file = path.join(dir, 'broken.ipynb');
+  fs.writeFileSync(file, JSON.stringify(notebook([['code', 'const a = 1;'], ['code', 'throw new Error("boom in cell two");']])));
+  await assert.rejects(runNotebook(file, { outDir: dir }), (error: Error) => {
+    assert.match(error.message, /FAILED: .*broken\.ipynb, cell 1 \(throw new Error\("boom in cell two"\);\)/);
+    assert.match(error.message, /boom in cell two/);
+    return true;
+  });
+});
