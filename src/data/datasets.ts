@@ -1,0 +1,5 @@
+/** Everything under `trainlab.datasets`. */
+export { spirals, moons, circles, xor, regression, randomLabels } from './generated';
+export type { GeneratedOptions, SpiralsOptions, MoonsOptions, CirclesOptions, XorOptions, RegressionOptions, RegressionData, RandomLabelsOptions } from './generated';
+export { DataError } from './errors';
+export type { LabeledData, TargetFormat, XY, ClassificationTargetOptions } from './types';

@@ -1,0 +1,2 @@
+export * as models from './models';
+export { ModelError } from './errors';

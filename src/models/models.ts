@@ -1,0 +1,5 @@
+/** Everything under `trainlab.models`. */
+export { mlp } from './mlp';
+export type { MlpOptions } from './mlp';
+export type { Activation, OutputSpec } from './common';
+export { ModelError } from './errors';
