@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { CallbackError } from './errors';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
@@ -12,8 +13,8 @@ export interface TextSink {
 /** Options of {@link progressBar}. */
 export interface ProgressBarOptions {
   /**
-   * Notebook display to update in place. Defaults to a `\r`-updated line on `stream`
-   * (pass trainlab's notebook display to get one in-place cell output).
+   * Display to draw on. In a notebook (`display.inNotebook`) the bar is one cell output
+   * updated in place; otherwise it is a `\r`-updated line on `stream`. Defaults to `getDisplay()`.
    */
   display?: Display;
   /** Terminal output when no notebook display is used. Defaults to `process.stdout`. */
@@ -73,7 +74,7 @@ export class ProgressBar extends tf.Callback {
     if (!Number.isInteger(width) || width < 1) {
       throw new CallbackError(`progressBar: width must be a whole number >= 1, received ${describe(width)}. Pass e.g. width: 30.`);
     }
-    this.display = options.display;
+    this.display = options.display ?? getDisplay();
     this.stream = options.stream ?? process.stdout;
     this.minIntervalMs = 1000 / rate;
     this.width = width;

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { progressBar } from '../../src/callbacks';
+import { formatDuration, renderLine } from '../../src/callbacks/progressBar';
+import type { Display, MimeBundle } from '../../src/display/types';
+import { tinyModel } from './helpers';
+
+class FakeDisplay implements Display {
+  readonly inNotebook = true;
+  shown: MimeBundle[] = [];
+  updates: MimeBundle[] = [];
+  show(bundle: MimeBundle) {
+    this.shown.push(bundle);
+    return { update: (b: MimeBundle) => void this.updates.push(b) };
+  }
+}
+
+/** Drives the bar through `epochs` x `steps` batches, each taking `batchMs` of fake time. */
+async function drive(bar: ReturnType<typeof progressBar>, clock: { t: number }, epochs: number, steps: number, batchMs: number) {
+  bar.setParams({ epochs, samples: steps * 10, batchSize: 10 });
+  await bar.onTrainBegin();
+  for (let e = 0; e < epochs; e++) {
+    await bar.onEpochBegin(e);
+    for (let b = 0; b < steps; b++) {
+      clock.t += batchMs;
+      await bar.onBatchEnd(b, { batch: b, size: 10, loss: 1 / (b + 1) });
+    }
+    await bar.onEpochEnd(e, { loss: 0.5, val_loss: 0.75 });
+  }
+  await bar.onTrainEnd();
+}
+
+test('progressBar in a notebook shows one output and updates it in place, throttled', async () => {
+  await tf.setBackend('cpu');
+  const display = new FakeDisplay();
+  const clock = { t: 0 };
+  const bar = progressBar({ display, now: () => clock.t, maxUpdatesPerSecond: 4 });
+  bar.setModel(tinyModel());
+  // 2 epochs x 100 batches of 10 ms = 2 s: at most 4 draws/s during batches + 1 per epoch end.
+  await drive(bar, clock, 2, 100, 10);
+  assert.equal(display.shown.length, 1);
+  assert.ok(bar.draws <= 2 * 4 + 2 + 2, `draws ${bar.draws}`);
+  assert.ok(bar.draws >= 4);
+  const last = display.updates[display.updates.length - 1];
+  assert.match(String(last['text/plain']), /^Epoch 1\/2 \[=+\] 100\/100 .* loss 0\.5000 val_loss 0\.7500\nEpoch 2\/2 \[=+\] 100\/100/);
+  assert.match(String(last['text/html']), /<progress value="1.0000"/);
+});
+
+test('progressBar in a terminal rewrites one line with \\r and ends each epoch with a newline', async () => {
+  await tf.setBackend('cpu');
+  let out = '';
+  const clock = { t: 0 };
+  const bar = progressBar({ display: { inNotebook: false, show: () => ({ update: () => undefined }) }, stream: { write: (s: string) => (out += s) }, now: () => clock.t });
+  bar.setModel(tinyModel());
+  await drive(bar, clock, 2, 4, 300);
+  const lines = out.split('\n').filter((l) => l !== '');
+  assert.equal(lines.length, 2);
+  assert.ok(out.includes('\r'));
+  assert.match(lines[0].split('\r').pop() ?? '', /^Epoch 1\/2 \[=+\] 4\/4 1\.2s ETA 1\.2s loss 0\.5000 val_loss 0\.7500/);
+  assert.match(lines[1].split('\r').pop() ?? '', /^Epoch 2\/2 \[=+\] 4\/4 2\.4s loss/);
+});
+
+const lineCases: Array<[Parameters<typeof renderLine>[0], string]> = [
+  [{ epoch: 0, epochs: 3, batch: 5, steps: 10, elapsedMs: 1500, etaMs: 4500, metrics: { loss: 0.25 }, done: false }, 'Epoch 1/3 [=====>....] 5/10 1.5s ETA 4.5s loss 0.2500'],
+  [{ epoch: 2, epochs: 3, batch: 7, steps: undefined, elapsedMs: 61000, etaMs: undefined, metrics: { acc: 1e-5 }, done: false }, 'Epoch 3/3 batch 7 1m 01s acc 1.000e-5'],
+];
+for (const [state, expected] of lineCases) {
+  test(`renderLine → ${expected}`, () => {
+    assert.equal(renderLine(state, 10), expected);
+  });
+}
+
+test('formatDuration', () => {
+  assert.deepEqual([500, 65000, 3725000].map(formatDuration), ['0.5s', '1m 05s', '1h 02m']);
+});
+
+test('progressBar rejects bad options', () => {
+  assert.throws(() => progressBar({ maxUpdatesPerSecond: 0 }), /progressBar: maxUpdatesPerSecond must be a number > 0, received 0/);
+  assert.throws(() => progressBar({ width: 0 }), /progressBar: width must be a whole number >= 1, received 0/);
+});
+
+test('progressBar runs inside model.fit without leaking', async () => {
+  await tf.setBackend('cpu');
+  const model = tinyModel();
+  const x = tf.ones([20, 3]);
+  const y = tf.zeros([20, 1]);
+  let out = '';
+  const before = tf.memory().numTensors;
+  await model.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, callbacks: [progressBar({ display: { inNotebook: false, show: () => ({ update: () => undefined }) }, stream: { write: (s: string) => (out += s) } })] });
+  assert.equal(tf.memory().numTensors, before + 0);
+  assert.match(out, /Epoch 2\/2 \[=+\] 4\/4/);
+  tf.dispose([x, y]);
+});
