@@ -8,3 +8,5 @@ export type { Display, DisplayHandle, MimeBundle } from './display/types';
 export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
 export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
 export { models, ModelError } from './models';
+export { report, OBSERVATIONS_MIME } from './report';
+export type { Observation, ReportOptions } from './report';

@@ -80,3 +80,18 @@ export function stdoutOf(nb: ExecutedNotebook): string {
 export function outputsOf(nb: ExecutedNotebook): Output[] {
   return nb.cells.flatMap((c) => c.outputs ?? []);
 }
+
+/** MIME type of `report(...)` outputs (kept literal here so tests need no build). */
+const OBSERVATIONS_MIME = 'application/vnd.trainlab.observations+json';
+
+/** The observations the notebook reported last with trainlab's `report(...)`. */
+export function observationsOf<T = Record<string, unknown>>(nb: ExecutedNotebook): T {
+  const found = outputsOf(nb).filter((o) => o.data !== undefined && OBSERVATIONS_MIME in o.data);
+  if (found.length === 0) throw new Error(`${nb.ipynbPath}: no report(...) output with ${OBSERVATIONS_MIME}`);
+  return found[found.length - 1].data![OBSERVATIONS_MIME] as T;
+}
+
+/** Total size of the executed notebook file in bytes. */
+export function sizeOf(nb: ExecutedNotebook): number {
+  return fs.statSync(nb.ipynbPath).size;
+}
