@@ -3,3 +3,5 @@ export { spirals, moons, circles, xor, regression, randomLabels } from './genera
 export type { GeneratedOptions, SpiralsOptions, MoonsOptions, CirclesOptions, XorOptions, RegressionOptions, RegressionData, RandomLabelsOptions } from './generated';
 export { DataError } from './errors';
 export type { LabeledData, TargetFormat, XY, ClassificationTargetOptions } from './types';
+export { load, DATASET_NAMES } from './load';
+export type { LoadOptions, LoadedData, DatasetName } from './load';
