@@ -1,0 +1,15 @@
+/** Invalid input to a chart builder, `show` or `liveChart`; the message says how to fix it. */
+export class ChartError extends Error {
+  override name = 'ChartError';
+}
+
+/** Short description of a received value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  return `an object with keys [${Object.keys(value as object).slice(0, 8).join(', ')}]`;
+}

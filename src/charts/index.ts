@@ -1,0 +1,26 @@
+/** Plotly figure builders, `show`, `figureToHTML` and the `liveChart` callback. */
+export type { Figure, Trace, Layout, Axis, Values } from './types';
+export { ChartError } from './errors';
+export { lossCurves } from './lossCurves';
+export type { LossCurvesOptions } from './lossCurves';
+export { compareRuns, differingParams, flattenConfig } from './compareRuns';
+export type { CompareRunsOptions, RunsInput } from './compareRuns';
+export { lrFinder } from './lrFinder';
+export type { LrFinderResult, LrFinderOptions, LrSuggestion } from './lrFinder';
+export { sweepResults } from './sweepResults';
+export type { SweepResultsOptions } from './sweepResults';
+export { timingBars } from './timingBars';
+export type { TimingItem, TimingBarsOptions } from './timingBars';
+export { scalingPlot, fitPowerLaw } from './scaling';
+export type { ScalingPoint, ScalingPlotOptions, PowerLawFit } from './scaling';
+export { lossSurface } from './lossSurface';
+export type { LossSurfaceOptions, Trajectory } from './lossSurface';
+export type { HistoryInput, HistoryRow, RunLike, TfjsHistoryLike, TableLike } from './history';
+export { figureToHTML, standalonePage, plotlyPath } from './html';
+export { figureSummary } from './summary';
+export { escapeHtml, plotlyText, jsonForScript } from './escape';
+export { show, writeChartFile } from './show';
+export type { ShowOptions, ShowResult, Showable } from './show';
+export { ChartOutput, PLOTLY_MIME } from './output';
+export { liveChart, LiveChart } from './liveChart';
+export type { LiveChartOptions } from './liveChart';

@@ -1,0 +1,114 @@
+import { ChartError, describeValue } from './errors';
+import { plotlyText } from './escape';
+import { isTableLike, metricMode, tableRows, type TableLike } from './history';
+import type { Figure, Trace } from './types';
+
+/** Options of {@link sweepResults}. */
+export interface SweepResultsOptions {
+  /** Result column to colour by / plot on y. Defaults to the first of `best_val_loss`, `val_loss`, `bestValue`, `best_loss`, `loss` present. */
+  metric?: string;
+  /** Parameter columns. Defaults to every other column that varies, except result-like ones (loss, accuracy, time, error, epochs...). */
+  params?: string[];
+  /** `'parcoords'` (parallel coordinates) or `'scatter'` (metric against each parameter). Defaults to parcoords with 2+ parameters, else scatter. */
+  kind?: 'parcoords' | 'scatter';
+  /** Figure title. Defaults to `'Sweep: <metric>'`. */
+  title?: string;
+}
+
+const METRIC_CANDIDATES = ['best_val_loss', 'bestValLoss', 'val_loss', 'bestValue', 'best_loss', 'loss', 'final_val_loss', 'final_loss'];
+const RESULT_LIKE = /(loss|acc|accuracy|auc|mse|mae|error|time|duration|seconds|ms$|epoch|stopped|best|final|value|^run$|^index$|^id$)/i;
+
+type Cell = number | string;
+
+function cellOf(v: unknown): Cell | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return undefined;
+  return JSON.stringify(v);
+}
+
+/**
+ * Sweep results (one row per run, a danfojs DataFrame or an array of objects): parallel
+ * coordinates of the parameters coloured by the metric, or the metric against each
+ * parameter. Rows whose metric is missing or not finite (failed runs) are left out and
+ * counted in the title.
+ */
+export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, options: SweepResultsOptions = {}): Figure {
+  const all = isTableLike(rows) ? tableRows(rows) : rows;
+  if (!Array.isArray(all) || all.length === 0) {
+    throw new ChartError(`sweepResults: expected a DataFrame or a non-empty array of row objects, received ${describeValue(rows)}.`);
+  }
+  const columns: string[] = [];
+  for (const r of all) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const metric = options.metric ?? METRIC_CANDIDATES.find((c) => columns.includes(c));
+  if (metric === undefined || !columns.includes(metric)) {
+    throw new ChartError(`sweepResults: metric ${describeValue(metric)} is not a column. Columns: ${columns.join(', ')}. Pass metric: one of them.`);
+  }
+  const ok = all.filter((r) => typeof r[metric] === 'number' && Number.isFinite(r[metric]));
+  const failed = all.length - ok.length;
+  if (ok.length === 0) throw new ChartError(`sweepResults: no row has a finite ${metric} (all ${all.length} runs failed?).`);
+  const varies = (c: string): boolean => new Set(ok.map((r) => JSON.stringify(r[c]))).size > 1;
+  const params =
+    options.params ??
+    columns.filter((c) => c !== metric && !RESULT_LIKE.test(c) && ok.every((r) => cellOf(r[c]) !== undefined) && varies(c) && ok.some((r) => typeof r[c] !== 'object' || r[c] === null));
+  for (const p of params) {
+    if (!columns.includes(p)) throw new ChartError(`sweepResults: parameter ${describeValue(p)} is not a column. Columns: ${columns.join(', ')}.`);
+  }
+  if (params.length === 0) {
+    throw new ChartError(`sweepResults: found no varying parameter columns among ${columns.join(', ')}. Pass params: [...] naming them.`);
+  }
+  const kind = options.kind ?? (params.length >= 2 ? 'parcoords' : 'scatter');
+  const metricValues = ok.map((r) => r[metric] as number);
+  const reversescale = metricMode(metric) === 'min';
+  const title = plotlyText(options.title ?? `Sweep: ${metric}`) + (failed > 0 ? ` (${failed} failed run${failed > 1 ? 's' : ''} left out)` : '');
+  let data: Trace[];
+  const layout: Record<string, unknown> = { title: { text: title }, height: 480 };
+  if (kind === 'parcoords') {
+    const dimension = (c: string): Record<string, unknown> => {
+      const cells = ok.map((r) => cellOf(r[c]));
+      if (cells.every((v) => typeof v === 'number')) {
+        const nums = cells as number[];
+        const positive = nums.every((v) => v > 0);
+        // Learning rates and the like span decades: show them on a log10 scale.
+        const log = positive && Math.max(...nums) / Math.min(...nums) >= 100;
+        return log
+          ? { label: `log10(${plotlyText(c)})`, values: nums.map((v) => Math.log10(v)) }
+          : { label: plotlyText(c), values: nums };
+      }
+      const cats = [...new Set(cells.map((v) => String(v)))];
+      return { label: plotlyText(c), values: cells.map((v) => cats.indexOf(String(v))), tickvals: cats.map((_, i) => i), ticktext: cats.map(plotlyText) };
+    };
+    data = [
+      {
+        type: 'parcoords',
+        name: plotlyText(metric),
+        line: { color: metricValues, colorscale: 'Viridis', reversescale, showscale: true, colorbar: { title: { text: plotlyText(metric) } } },
+        dimensions: [...params.map(dimension), { label: plotlyText(metric), values: metricValues }],
+      },
+    ];
+    layout.margin = { l: 80, r: 80, t: 90, b: 40 };
+  } else {
+    data = params.map((p, i) => ({
+      type: 'scatter',
+      mode: 'markers',
+      name: plotlyText(p),
+      x: ok.map((r) => cellOf(r[p]) ?? null),
+      y: metricValues,
+      xaxis: i === 0 ? 'x' : `x${i + 1}`,
+      yaxis: 'y',
+      marker: { size: 9, color: metricValues, colorscale: 'Viridis', reversescale, showscale: i === 0 },
+      hovertemplate: `${plotlyText(p)}=%{x}<br>${plotlyText(metric)}=%{y:.4g}<extra></extra>`,
+      showlegend: false,
+    }));
+    const gap = 0.06;
+    const w = (1 - gap * (params.length - 1)) / params.length;
+    params.forEach((p, i) => {
+      const nums = ok.map((r) => r[p]).filter((v): v is number => typeof v === 'number');
+      const log = nums.length === ok.length && nums.every((v) => v > 0) && Math.max(...nums) / Math.min(...nums) >= 100;
+      layout[i === 0 ? 'xaxis' : `xaxis${i + 1}`] = { title: { text: plotlyText(p) }, domain: [i * (w + gap), i * (w + gap) + w], anchor: 'y', ...(log ? { type: 'log' } : {}) };
+    });
+    layout.yaxis = { title: { text: plotlyText(metric) } };
+  }
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
