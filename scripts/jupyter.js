@@ -4,6 +4,7 @@
 const { spawnSync } = require('child_process');
 
 const HOW_TO_GET = [
+  'Set TRAINLAB_PYTHON to a Python that can import nbclient and nbconvert, or install them.',
   'Jupyter is needed for this. On Debian/Ubuntu run (as root) scripts/setup-system.sh, which',
   'installs jupyter-notebook, jupyter-client, python3-nbclient and jupyter-nbconvert with apt-get;',
   "elsewhere 'pip install notebook nbclient nbconvert' (or 'pip install jupyterlab').",
@@ -30,7 +31,9 @@ function jupyterFrontEnd() {
  * cannot, while Debian's system Python (the one `jupyter` runs on) can.
  */
 function findPython() {
-  const candidates = [process.env.TRAINLAB_PYTHON, 'python3', '/usr/bin/python3', 'python'].filter(Boolean);
+  // TRAINLAB_PYTHON, when set, is the only one tried: an explicit choice is never overridden.
+  const chosen = process.env.TRAINLAB_PYTHON;
+  const candidates = chosen ? [chosen] : ['python3', '/usr/bin/python3', 'python'];
   for (const python of candidates) {
     if (runs(python, ['-c', 'import nbclient, nbconvert']) !== undefined) return python;
   }
