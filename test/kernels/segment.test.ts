@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { assertMatchesCpu, randomTensor } from './helpers';
+
+const segmentCases: Array<[xShape: number[], ids: number[], numSegments: number]> = [
+  [[5, 3], [0, 2, 2, 4, 1], 5],
+  [[6], [3, 3, 3, 0, 1, 1], 4],
+  [[4, 2, 3], [1, 0, 1, 1], 3],
+  [[5, 2], [0, -1, 7, 1, 1], 3],
+  [[7, 33], [6, 5, 4, 3, 2, 1, 0], 9],
+];
+
+for (const [xShape, ids, numSegments] of segmentCases) {
+  test(`unsortedSegmentSum x [${xShape}] ids [${ids}] into ${numSegments} matches cpu (float32 and int32)`, async () => {
+    await assertMatchesCpu(`segments ${ids}`, () =>
+      tf.tidy(() => {
+        const x = randomTensor(xShape, 1);
+        const segmentIds = tf.tensor1d(ids, 'int32');
+        const asInt = tf.unsortedSegmentSum(tf.cast(tf.mul(x, 100), 'int32'), segmentIds, numSegments);
+        return [tf.unsortedSegmentSum(x, segmentIds, numSegments), tf.cast(asInt, 'float32')];
+      }),
+    );
+  });
+}
+
+const gatherCases: Array<[tableShape: number[], indices: number[]]> = [
+  [[10, 4], [3, 3, 9, 0, 3]],
+  [[7, 2, 3], [6, 0, 6]],
+  [[50, 16], [49, 1, 1, 2, 3, 5, 8, 13, 21, 34, 1]],
+];
+
+for (const [tableShape, indices] of gatherCases) {
+  test(`embedding gradient (gather of [${tableShape}] at [${indices}]) matches cpu`, async () => {
+    await assertMatchesCpu(`gather ${indices}`, () =>
+      tf.tidy(() => {
+        const table = randomTensor(tableShape, 2);
+        const at = tf.tensor1d(indices, 'int32');
+        const weights = randomTensor([indices.length, ...tableShape.slice(1)], 3);
+        const dTable = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, at), weights)))(table);
+        return [dTable];
+      }),
+    );
+  });
+}
