@@ -12,7 +12,6 @@ export { show, figureToHTML, liveChart, LiveChart, ChartError } from './charts';
 export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions } from './charts';
 export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
 export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
-export { models, ModelError, summary, ModelSummary } from './models';
-export type { SummaryRow, SummaryTotals, SummaryOptions } from './models';
+export { models, ModelError } from './models';
 export { report, OBSERVATIONS_MIME } from './report';
 export type { Observation, ReportOptions } from './report';
