@@ -1,2 +1,4 @@
 export * as models from './models';
 export { ModelError } from './errors';
+export { summary, ModelSummary } from './summary';
+export type { SummaryRow, SummaryTotals, SummaryOptions } from './summary';
