@@ -1,0 +1,19 @@
+/** Training configs: one validated, frozen, JSON-serialisable object per run. */
+export { defineConfig, optimizerFromConfig } from './define';
+export { configSummary, configRows, configDiff } from './summary';
+export type { ConfigDifference } from './summary';
+export {
+  trainingConfigSchema,
+  earlyStoppingSchema,
+  regularizationSchema,
+  CONFIG_KEYS,
+  EARLY_STOPPING_MODES,
+  MAX_BATCH_SIZE,
+  MAX_EPOCHS,
+} from './schema';
+export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig } from './schema';
+export type { DeepReadonly, ValidationData } from './readonly';
+export { LOSS_NAMES, METRIC_NAMES, resolveLoss, huber } from './losses';
+export type { LossName, MetricName, CompiledLoss } from './losses';
+export { ConfigError, ValidationError, didYouMean, levenshtein } from './issues';
+export type { ValidationIssue } from './issues';

@@ -1,0 +1,77 @@
+/** Loss and metric names a config accepts, and how a loss name becomes what `model.compile` takes. */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, enumIssue } from './issues';
+
+/** Loss names tfjs-layers accepts in `model.compile({loss})`, plus `huber` (implemented here). */
+export const LOSS_NAMES = [
+  'meanSquaredError',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError',
+  'huber',
+  'logcosh',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryCrossentropy',
+  'kullbackLeiblerDivergence',
+  'poisson',
+  'hinge',
+  'squaredHinge',
+  'categoricalHinge',
+  'cosineProximity',
+] as const;
+
+export type LossName = (typeof LOSS_NAMES)[number];
+
+/**
+ * Metric names tfjs-layers accepts in `model.compile({metrics})`. `'accuracy'`/`'acc'` and
+ * `'crossentropy'`/`'ce'` pick the binary, categorical or sparse variant from the loss.
+ */
+export const METRIC_NAMES = [
+  'accuracy',
+  'acc',
+  'crossentropy',
+  'ce',
+  'binaryAccuracy',
+  'categoricalAccuracy',
+  'precision',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'mse',
+  'MSE',
+  'mae',
+  'MAE',
+  'mape',
+  'MAPE',
+  'cosine',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** A loss as `model.compile` takes it: a tfjs name or a function of (yTrue, yPred). */
+export type CompiledLoss = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+
+/**
+ * Huber loss per sample, as Keras `Huber(delta=1)`: mean over the last axis of
+ * `0.5 e²` where |e| ≤ delta, else `delta (|e| - 0.5 delta)`.
+ */
+export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1): tf.Tensor {
+  return tf.tidy(() => {
+    const error = tf.abs(tf.sub(yPred, yTrue));
+    const quadratic = tf.minimum(error, delta);
+    const linear = tf.sub(error, quadratic);
+    return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear)), -1);
+  });
+}
+
+/**
+ * What to pass to `model.compile({loss})` for a config's loss name: the name itself when
+ * tfjs knows it, a function for `huber`.
+ */
+export function resolveLoss(name: LossName): CompiledLoss {
+  if (typeof name !== 'string' || !(LOSS_NAMES as readonly string[]).includes(name)) {
+    throw new ConfigError('resolveLoss', [enumIssue('loss', name, LOSS_NAMES, 'loss')]);
+  }
+  if (name === 'huber') return (yTrue: tf.Tensor, yPred: tf.Tensor) => huber(yTrue, yPred);
+  return name;
+}

@@ -1,0 +1,109 @@
+/**
+ * The one schema a training config is validated against; `TrainingConfig` and
+ * `TrainingConfigInput` are derived from it. `optimizer` and `lrSchedule` are validated by
+ * the optimizers and schedules modules (their own schemas), so the rules live in one place.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { MAX_LEARNING_RATE, type OptimizerSpec } from '../optimizers/spec';
+import type { ResolvedScheduleSpec, ScheduleSpec } from '../schedules/spec';
+import { LOSS_NAMES, METRIC_NAMES } from './losses';
+
+import type { DeepReadonly, ValidationData } from './readonly';
+
+/** Largest batch size accepted (2^20); larger values are almost always typos. */
+export const MAX_BATCH_SIZE = 1_048_576;
+/** Largest number of epochs accepted. */
+export const MAX_EPOCHS = 1_000_000;
+
+export const EARLY_STOPPING_MODES = ['auto', 'min', 'max'] as const;
+
+export const earlyStoppingSchema = z.strictObject({
+  /** Quantity to watch, e.g. 'val_loss', 'val_acc', 'loss'. Defaults to 'val_loss'. */
+  monitor: z.string().min(1).default('val_loss'),
+  /** Smallest change that counts as an improvement (≥ 0). Defaults to 0. */
+  minDelta: z.number().min(0).default(0),
+  /** Epochs without improvement before stopping (integer ≥ 0). Defaults to 0 (Keras). */
+  patience: z.number().int().min(0).default(0),
+  /** Whether the monitored value should go down ('min'), up ('max') or be guessed from its name ('auto'). Defaults to 'auto'. */
+  mode: z.enum(EARLY_STOPPING_MODES).default('auto'),
+  /** Stop if the monitored value does not beat this. Defaults to none. */
+  baseline: z.number().optional(),
+  /** Restore the weights of the best epoch at the end of training. Defaults to false (Keras). */
+  restoreBestWeights: z.boolean().default(false),
+  /** Epochs to wait before starting to monitor (integer ≥ 0). Defaults to 0. */
+  startFromEpoch: z.number().int().min(0).default(0),
+});
+
+export const regularizationSchema = z.strictObject({
+  /** L1 penalty factor on Dense/Conv kernels, in [0, 1]. Defaults to 0. */
+  l1: z.number().min(0).max(1).default(0),
+  /** L2 penalty factor on Dense/Conv kernels, in [0, 1]. Defaults to 0. */
+  l2: z.number().min(0).max(1).default(0),
+  /** Dropout rate, in [0, 1). Defaults to 0. */
+  dropout: z.number().min(0).lt(1).default(0),
+});
+
+const earlyStoppingDefaults = earlyStoppingSchema.parse({});
+const regularizationDefaults = regularizationSchema.parse({});
+
+const clipBound = z.number().positive();
+
+export const trainingConfigSchema = z.strictObject({
+  /** Learning rate (> 0, ≤ 10). Defaults to 0.001. */
+  learningRate: z.number().positive().max(MAX_LEARNING_RATE).default(0.001),
+  /** Samples per gradient update (integer ≥ 1). Defaults to 32. */
+  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(32),
+  /** Passes over the training data (integer ≥ 1). Defaults to 10. */
+  epochs: z.number().int().min(1).max(MAX_EPOCHS).default(10),
+  /** An optimizer name or `{name, ...options}` (see createOptimizer). Defaults to 'adam'. */
+  optimizer: z.custom<OptimizerSpec>().default('adam'),
+  /** Loss name. Defaults to 'meanSquaredError'. */
+  loss: z.enum(LOSS_NAMES).default('meanSquaredError'),
+  /** Metric names reported during training. Defaults to none. */
+  metrics: z.array(z.enum(METRIC_NAMES)).default([]),
+  /** Fraction of the training data held out for validation, in (0, 1). Defaults to none. */
+  validationSplit: z.number().gt(0).lt(1).optional(),
+  /** `[x, y]` tensors to validate on (not serialised to JSON). Exclusive with validationSplit. */
+  validationData: z
+    .custom<ValidationData>(
+      (v) => Array.isArray(v) && v.length === 2 && v.every((t) => t instanceof tf.Tensor && !t.isDisposed),
+      { message: 'must be [x, y]: two live tf.Tensors' },
+    )
+    .optional(),
+  /** Shuffle the training data before each epoch. Defaults to true. */
+  shuffle: z.boolean().default(true),
+  /** Seed for weight initialisation, shuffling and dropout (integer in [0, 2^32)). Defaults to none (random). */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /** Weight penalties and dropout. Defaults to none. */
+  regularization: regularizationSchema.default(regularizationDefaults),
+  /** `false`, `true` (Keras defaults) or early-stopping options. Defaults to false. */
+  earlyStopping: z
+    .union([z.literal(false), z.literal(true).transform(() => ({ ...earlyStoppingDefaults })), earlyStoppingSchema])
+    .default(false),
+  /** A learning-rate schedule as JSON (`{name, ...options, per}`). Defaults to none. */
+  lrSchedule: z
+    .custom<ScheduleSpec>()
+    .transform((spec) => spec as unknown as ResolvedScheduleSpec)
+    .optional(),
+  /** Rescale each gradient tensor to at most this L2 norm (> 0). Defaults to none. */
+  clipNorm: clipBound.optional(),
+  /** Clip each gradient element to [-clipValue, clipValue] (> 0). Defaults to none. */
+  clipValue: clipBound.optional(),
+  /** Rescale all gradients together to at most this joint L2 norm (> 0). Defaults to none. */
+  globalClipNorm: clipBound.optional(),
+});
+
+/** Top-level field names, in schema order (used to order problems and summaries). */
+export const CONFIG_KEYS = Object.keys(trainingConfigSchema.shape) as Array<keyof typeof trainingConfigSchema.shape>;
+
+/** What `defineConfig` accepts: every field optional. */
+export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
+
+/** A complete, validated, frozen training config (what `defineConfig` returns). */
+export type TrainingConfig = DeepReadonly<z.output<typeof trainingConfigSchema>>;
+
+/** Early-stopping options with defaults filled in. */
+export type EarlyStoppingConfig = z.output<typeof earlyStoppingSchema>;
+/** Regularization options with defaults filled in. */
+export type RegularizationConfig = z.output<typeof regularizationSchema>;
