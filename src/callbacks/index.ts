@@ -12,3 +12,7 @@ export type { ModelCheckpointOptions } from './modelCheckpoint';
 export { saveCheckpoint, loadCheckpoint } from './checkpointIO';
 export { ProgressBar, progressBar } from './progressBar';
 export type { ProgressBarOptions, ProgressState, TextSink } from './progressBar';
+export { ReduceLROnPlateau, reduceLROnPlateau } from './reduceLROnPlateau';
+export type { ReduceLROnPlateauOptions } from './reduceLROnPlateau';
+export { LearningRateScheduler, learningRateScheduler } from './learningRateScheduler';
+export type { LearningRateSchedulerOptions } from './learningRateScheduler';
