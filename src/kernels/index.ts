@@ -3,7 +3,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { batchMatMul, fusedMatMul } from './matMul';
+import { maxPoolGrad } from './pool';
 import { unsortedSegmentSum } from './segment';
+import { tile } from './tile';
 import { rememberStock, type WasmKernelFunc } from './wasmBackend';
 
 /** trainlab's kernels for the wasm backend, by tfjs kernel name. */
@@ -14,6 +16,8 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.DepthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropFilter],
   [tf.DepthwiseConv2dNativeBackpropInput, depthwiseConv2dNativeBackpropInput],
   [tf.UnsortedSegmentSum, unsortedSegmentSum],
+  [tf.MaxPoolGrad, maxPoolGrad],
+  [tf.Tile, tile],
 ];
 
 /** Names of the tfjs kernels trainlab registers for 'wasm' (replaced or added). */
