@@ -59,7 +59,7 @@ export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): 
     height: Math.min(260 * n + 120, 1000),
     hovermode: 'x unified',
     legend: { orientation: 'h', y: -0.12 },
-    margin: { t: 60, r: 70, l: 70, b: 40 },
+    margin: { t: 60, r: 80, l: 70, b: 40 },
     xaxis: { title: { text: 'epoch' }, anchor: axisName(n - 1) },
     shapes: [],
     annotations: [],
@@ -87,7 +87,7 @@ export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): 
   });
   if (showLR && lr !== undefined) {
     const axis = axisName(n);
-    layout[layoutKey(axis)] = { title: { text: 'learning rate' }, type: 'log', overlaying: 'y', side: 'right', anchor: 'x', showgrid: false };
+    layout[layoutKey(axis)] = { title: { text: 'learning rate' }, type: 'log', overlaying: 'y', side: 'right', anchor: 'x', showgrid: false, tickformat: '.0e', tickfont: { size: 10 } };
     data.push({
       type: 'scatter',
       mode: 'lines',

@@ -76,8 +76,9 @@ export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, o
           ? { label: `log10(${plotlyText(c)})`, values: nums.map((v) => Math.log10(v)) }
           : { label: plotlyText(c), values: nums };
       }
+      // parcoords draws tick text as plain SVG text (no entity decoding): no plotlyText here.
       const cats = [...new Set(cells.map((v) => String(v)))];
-      return { label: plotlyText(c), values: cells.map((v) => cats.indexOf(String(v))), tickvals: cats.map((_, i) => i), ticktext: cats.map(plotlyText) };
+      return { label: plotlyText(c), values: cells.map((v) => cats.indexOf(String(v))), tickvals: cats.map((_, i) => i), ticktext: cats };
     };
     data = [
       {

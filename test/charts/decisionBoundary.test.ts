@@ -1,0 +1,145 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../../src/backend';
+import { datasets, models } from '../../src';
+import { decisionBoundary, decisionBoundaryCallback } from '../../src/charts/decisionBoundary';
+import { PLOTLY_MIME } from '../../src/charts/output';
+import type { Display, MimeBundle } from '../../src/display/types';
+
+before(async () => {
+  await useBackend('cpu', { quiet: true });
+});
+
+/** A logistic model whose class is 1 exactly where x1 >= 0 (sigmoid(10·x1) >= 0.5). */
+function signOfX1(): tf.LayersModel {
+  const model = models.mlp({ inputShape: [2], hidden: [], output: 'binary' });
+  tf.tidy(() => model.setWeights([tf.tensor2d([[10], [0]]), tf.tensor1d([0])]));
+  return model;
+}
+
+function fakeDisplay(inNotebook: boolean) {
+  const shown: MimeBundle[] = [];
+  const updates: Array<[number, MimeBundle]> = [];
+  const display: Display = {
+    inNotebook,
+    show(bundle) {
+      const index = shown.push(bundle) - 1;
+      return { update: (next) => void updates.push([index, next]) };
+    },
+  };
+  return { display, shown, updates };
+}
+
+describe('charts.decisionBoundary', () => {
+  it('heatmap of the predicted class over the grid, data points on top per class', () => {
+    const model = signOfX1();
+    const data = datasets.moons({ n: 60, seed: 1 });
+    const before = tf.memory().numTensors;
+    const fig = decisionBoundary(model, data, { gridSize: 20, title: 'moons' });
+    assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+    const [heat, ...points] = fig.data;
+    assert.equal(heat.type, 'heatmap');
+    assert.equal(heat.x!.length, 20);
+    assert.equal(heat.y!.length, 20);
+    assert.equal(heat.z!.length, 20);
+    const xs = heat.x as number[];
+    heat.z!.forEach((row) => row.forEach((v, i) => assert.equal(v, xs[i] >= 0 ? 1 : 0)));
+    assert.deepEqual(points.map((t) => [t.type, t.mode, t.name]), [['scatter', 'markers', 'upper'], ['scatter', 'markers', 'lower']]);
+    assert.equal(points[0].x!.length + points[1].x!.length, 60);
+    assert.equal(fig.layout.title?.text, 'moons');
+    assert.deepEqual([fig.layout.xaxis?.title?.text, fig.layout.yaxis?.title?.text], ['x1', 'x2']);
+    // the grid covers the data with 10 % margin
+    const x = Array.from(tf.tidy(() => data.x.slice([0, 0], [-1, 1]).dataSync()));
+    const [lo, hi] = [Math.min(...x), Math.max(...x)];
+    assert.ok(Math.abs(xs[0] - (lo - 0.1 * (hi - lo))) < 1e-9);
+    tf.dispose(data);
+    model.dispose();
+  });
+
+  it('probability: sigmoid output gives P(class 1) in [0, 1]; softmax output gives confidence', () => {
+    const model = signOfX1();
+    const data = datasets.moons({ n: 20 });
+    const fig = decisionBoundary(model, data, { gridSize: 5, probability: true });
+    const z = fig.data[0].z!.flat() as number[];
+    assert.ok(z.every((v) => v >= 0 && v <= 1));
+    assert.ok(z.some((v) => v > 0 && v < 1), 'a probability, not a class');
+    assert.equal(fig.data[0].zmin, 0);
+    const softmax = models.mlp({ inputShape: [2], hidden: [4], output: { classes: 3 }, seed: 1 });
+    const spirals = datasets.spirals({ n: 30 });
+    const fig3 = decisionBoundary(softmax, spirals, { gridSize: 5, probability: true });
+    assert.ok((fig3.data[0].z!.flat() as number[]).every((v) => v >= 1 / 3 - 1e-6 && v <= 1));
+    assert.equal((fig3.data[0].colorbar as { title: { text: string } }).title.text, 'confidence');
+    tf.dispose([data, spirals]);
+    model.dispose();
+    softmax.dispose();
+  });
+
+  it('escapes class and feature names in plotly text', () => {
+    const model = signOfX1();
+    const data = { x: tf.tensor2d([[0, 0], [1, 1]]), y: tf.tensor2d([[0], [1]]), classes: ['<b>a</b>', 'b'], featureNames: ['<i>f</i>', 'g'] };
+    const fig = decisionBoundary(model, data, { gridSize: 3 });
+    assert.equal(fig.data[1].name, '&lt;b&gt;a&lt;/b&gt;');
+    assert.equal(fig.layout.xaxis?.title?.text, '&lt;i&gt;f&lt;/i&gt;');
+    tf.dispose(data);
+    model.dispose();
+  });
+
+  const bad: Array<[string, () => unknown, RegExp]> = [
+    ['3 features', () => decisionBoundary(signOfX1(), { x: tf.zeros([4, 3]), y: tf.zeros([4, 1]) }), /charts\.decisionBoundary: data\.x must have shape \[rows, 2\] .* received \[4, 3\]/],
+    ['1-D x', () => decisionBoundary(signOfX1(), { x: tf.zeros([4]), y: tf.zeros([4]) }), /data\.x must have shape \[rows, 2\].*received \[4\]/],
+    ['model for 3 inputs', () => decisionBoundary(models.mlp({ inputShape: [3], output: 'binary' }), { x: tf.zeros([4, 2]), y: tf.zeros([4, 1]) }), /the model takes inputs of shape \[null, 3\], not \[null, 2\]\. Build it with inputShape: \[2\]/],
+    ['NaN point', () => decisionBoundary(signOfX1(), { x: tf.tensor2d([[0, NaN]]), y: tf.zeros([1, 1]) }), /data\.x\[0\] is \[0, NaN\]/],
+    ['gridSize 1', () => decisionBoundary(signOfX1(), { x: tf.zeros([4, 2]), y: tf.zeros([4, 1]) }, { gridSize: 1 }), /gridSize must be a whole number in \[2, 500\], received 1/],
+    ['no model', () => decisionBoundary(null as never, { x: tf.zeros([4, 2]), y: tf.zeros([4, 1]) }), /model must be a tfjs model with predict\(\)/],
+    ['callback with 3-D data', () => decisionBoundaryCallback({ data: { x: tf.zeros([4, 3]), y: tf.zeros([4, 1]) } }), /decisionBoundaryCallback: data\.x must have shape \[rows, 2\], received \[4, 3\]/],
+    ['callback every 0', () => decisionBoundaryCallback({ data: { x: tf.zeros([4, 2]), y: tf.zeros([4, 1]) }, every: 0 }), /every must be a whole number of epochs >= 1, received 0/],
+  ];
+  for (const [name, call, message] of bad) {
+    it(`bad input: ${name}`, () => {
+      tf.engine().startScope();
+      assert.throws(call, message);
+      tf.engine().endScope();
+    });
+  }
+});
+
+describe('decisionBoundaryCallback', () => {
+  it('in a notebook: one chart, a live update every 2 epochs, the final figure at the end; no leaks', async () => {
+    const data = datasets.moons({ n: 40, target: 'index' });
+    const model = models.mlp({ inputShape: [2], hidden: [8], output: 'binary', seed: 1 });
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    await model.fit(data.x, data.y, { epochs: 1, verbose: 0 });
+    const before = tf.memory().numTensors;
+    const { display, shown, updates } = fakeDisplay(true);
+    const callback = decisionBoundaryCallback({ data, every: 2, gridSize: 10, display });
+    await model.fit(data.x, data.y, { epochs: 5, verbose: 0, callbacks: [callback] });
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(callback.updates, 2, 'epochs 2 and 4');
+    assert.equal(shown.length, 2, 'the chart and its hidden updater');
+    assert.match(String(shown[0]['text/html']), /before training/);
+    const live = updates.filter(([i]) => i === 1).map(([, b]) => String(b['text/html']));
+    assert.equal(live.length, 3, 'two redraws and the final clear');
+    assert.match(live[0], /epoch 2/);
+    assert.match(live[1], /epoch 4/);
+    assert.equal(live[2], '');
+    const final = updates.filter(([i]) => i === 0).map(([, b]) => b).pop()!;
+    assert.ok(PLOTLY_MIME in final, 'final figure carries the plotly JSON');
+    assert.match(JSON.stringify(final[PLOTLY_MIME]), /after 5 epochs/);
+    tf.dispose(data);
+    model.dispose();
+  });
+
+  it('outside a notebook: nothing during training (no file when asked not to write one)', async () => {
+    const data = datasets.xor({ n: 20, target: 'index' });
+    const model = models.mlp({ inputShape: [2], hidden: [4], output: 'binary', seed: 2 });
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    const { display, shown } = fakeDisplay(false);
+    const callback = decisionBoundaryCallback({ data, every: 1, display, writeFileOutsideNotebook: false });
+    await model.fit(data.x, data.y, { epochs: 2, verbose: 0, callbacks: [callback] });
+    assert.equal(shown.length, 0);
+    assert.equal(callback.figure().data[0].type, 'heatmap');
+    tf.dispose(data);
+    model.dispose();
+  });
+});
