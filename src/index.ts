@@ -14,6 +14,8 @@ export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from
 export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
 export { models, ModelError, summary, ModelSummary } from './models';
 export type { SummaryRow, SummaryTotals, SummaryOptions } from './models';
+export { decisionBoundaryCallback, DecisionBoundaryCallback } from './charts';
+export type { DecisionBoundaryOptions, DecisionBoundaryCallbackOptions } from './charts';
 export { report, OBSERVATIONS_MIME } from './report';
 export type { Observation, ReportOptions } from './report';
 export { defineConfig, optimizerFromConfig, configSummary, configDiff, resolveLoss } from './config';

@@ -24,3 +24,5 @@ export type { ShowOptions, ShowResult, Showable } from './show';
 export { ChartOutput, PLOTLY_MIME } from './output';
 export { liveChart, LiveChart } from './liveChart';
 export type { LiveChartOptions } from './liveChart';
+export { decisionBoundary, decisionBoundaryCallback, DecisionBoundaryCallback } from './decisionBoundary';
+export type { DecisionBoundaryOptions, DecisionBoundaryCallbackOptions, BoundaryData, Predictor } from './decisionBoundary';
