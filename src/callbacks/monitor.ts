@@ -19,7 +19,7 @@ export interface MonitorOptions {
 }
 
 const MAXIMIZED = /(^|_)(acc|accuracy|binaryaccuracy|categoricalaccuracy|sparsecategoricalaccuracy|precision|recall|auc|f1|fmeasure|r2)$/i;
-const MINIMIZED = /(loss|error|mse|mae|mape|msle|crossentropy|hinge|poisson|kld|kullbackleiblerdivergence|logcosh)$/i;
+const MINIMIZED = /(loss|error|mse|mae|mape|msle|crossentropy|hinge|poisson|kld|kullbackleiblerdivergence|logcosh|^ce|^cosine|cosineproximity)$/i;
 
 /**
  * The direction a metric improves in, read from its name the way Keras does for `loss`

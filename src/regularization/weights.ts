@@ -20,6 +20,7 @@ export const REGULARIZED_LAYER_CLASSES = ['Dense', 'Conv1D', 'Conv2D', 'Conv3D',
 
 type LayerLoss = () => tf.Scalar;
 const applied = new WeakMap<tf.layers.Layer, LayerLoss>();
+const ours = new WeakSet<object>();
 
 function checkFactor(field: string, value: unknown): number {
   if (value === undefined) return 0;
@@ -63,17 +64,17 @@ export function applyRegularization(model: tf.LayersModel, penalty: WeightPenalt
   const l1 = checkFactor('l1', penalty.l1);
   const l2 = checkFactor('l2', penalty.l2);
   const layers = kernelLayers(model);
+  const on = l1 > 0 || l2 > 0;
   // Check every layer before changing any, so an error leaves the model as it was.
-  for (const layer of layers) {
+  for (const layer of on ? layers : []) {
     const own = (layer as unknown as WithRegularizer).kernelRegularizer;
-    if (own !== undefined && own !== null && !applied.has(layer) && layer.built) {
+    if (own !== undefined && own !== null && !ours.has(own) && layer.built) {
       throw new RegularizationError(
         `applyRegularization: layer '${layer.name}' already has a kernelRegularizer from its own config, and adding another would penalize it twice. ` +
           `Remove kernelRegularizer from that layer's config, or leave regularization out of the trainlab config.`,
       );
     }
   }
-  const on = l1 > 0 || l2 > 0;
   const names: string[] = [];
   for (const layer of layers) {
     const previous = applied.get(layer);
@@ -82,9 +83,17 @@ export function applyRegularization(model: tf.LayersModel, penalty: WeightPenalt
       if (index >= 0) layer.losses.splice(index, 1);
       applied.delete(layer);
     }
-    const regularizer = on ? tf.regularizers.l1l2({ l1, l2 }) : undefined;
+    if (!on) {
+      // Only undo what applyRegularization set; a regularizer from the layer's own config stays.
+      const current = (layer as unknown as WithRegularizer).kernelRegularizer;
+      if (previous !== undefined || (current !== undefined && current !== null && ours.has(current))) {
+        (layer as unknown as WithRegularizer).kernelRegularizer = null;
+      }
+      continue;
+    }
+    const regularizer = tf.regularizers.l1l2({ l1, l2 });
+    ours.add(regularizer);
     (layer as unknown as WithRegularizer).kernelRegularizer = regularizer;
-    if (regularizer === undefined) continue;
     names.push(layer.name);
     const kernel = layer.built ? kernelOf(layer) : undefined;
     if (kernel === undefined) continue; // not built yet: build() reads kernelRegularizer itself
