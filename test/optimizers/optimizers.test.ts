@@ -34,11 +34,13 @@ function assertClose(actual: number[], expected: number[], label: string, rel = 
   });
 }
 
+type RefSpec = { name: OptimizerName; [option: string]: number | boolean | string };
+
 /**
  * Reference update rules in float64, written from the Keras / PyTorch formulas, for the
  * quadratic (g = w). Returns the trajectory of one coordinate.
  */
-function reference(spec: { name: OptimizerName } & Record<string, number | boolean | string>, lr: number, w0: number, steps: number): number[] {
+function reference(spec: RefSpec, lr: number, w0: number, steps: number): number[] {
   const n = (k: string, d: number) => (spec[k] as number | undefined) ?? d;
   let w = w0;
   let a = 0; // first state
@@ -112,7 +114,7 @@ function reference(spec: { name: OptimizerName } & Record<string, number | boole
   return out;
 }
 
-function referenceTrajectory(spec: { name: OptimizerName } & Record<string, number | boolean | string>, lr: number, steps: number): number[][] {
+function referenceTrajectory(spec: RefSpec, lr: number, steps: number): number[][] {
   const perCoordinate = W0.map((w0) => reference(spec, lr, w0, steps));
   return Array.from({ length: steps }, (_, t) => perCoordinate.map((traj) => traj[t]));
 }
@@ -144,7 +146,7 @@ test('first step of every optimizer on f(w) = ½w² matches its closed form', ()
 });
 
 test('five steps of every optimizer (and variants) match float64 reference implementations', () => {
-  const specs: Array<{ name: OptimizerName } & Record<string, number | boolean>> = [
+  const specs: RefSpec[] = [
     { name: 'sgd' },
     { name: 'momentum', momentum: 0.8 },
     { name: 'momentum', momentum: 0.8, nesterov: true },
