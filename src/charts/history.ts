@@ -18,6 +18,8 @@ export interface TfjsHistoryLike {
 export interface TableLike {
   columns: string[];
   values: unknown[][] | unknown[];
+  /** Row labels (a DataFrame's index). */
+  index?: unknown[];
 }
 
 /** A run result like trainlab's `train` returns (only these fields are read). */

@@ -19,7 +19,7 @@ export type { HistoryInput, HistoryRow, RunLike, TfjsHistoryLike, TableLike } fr
 export { figureToHTML, standalonePage, plotlyPath } from './html';
 export { figureSummary } from './summary';
 export { escapeHtml, plotlyText, jsonForScript } from './escape';
-export { show, writeChartFile } from './show';
+export { show, showOutput, writeChartFile } from './show';
 export type { ShowOptions, ShowResult, Showable } from './show';
 export { ChartOutput, PLOTLY_MIME } from './output';
 export { liveChart, LiveChart } from './liveChart';

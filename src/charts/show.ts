@@ -58,8 +58,15 @@ function isFigure(x: unknown): x is Figure {
  * `application/vnd.plotly.v1+json`, offline `text/html` and a `text/plain` summary
  * (figures), or an escaped HTML table and a text table (DataFrames, arrays of rows).
  * Outside a notebook a figure is written to a standalone HTML file whose path is printed.
+ * Returns nothing, so a `show(...)` ending a cell prints nothing more (tslab prints a
+ * cell's last value); {@link showOutput} does the same and returns what it did.
  */
-export function show(input: Showable, options: ShowOptions = {}): ShowResult {
+export function show(input: Showable, options: ShowOptions = {}): void {
+  showOutput(input, options);
+}
+
+/** {@link show}, returning the chart output (to update later) or the file it wrote. */
+export function showOutput(input: Showable, options: ShowOptions = {}): ShowResult {
   const display = options.display ?? getDisplay();
   if (isFigure(input)) {
     assertFigure(input, 'show');

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { charts, show, ChartError } from '../../src';
+import { showOutput } from '../../src/charts';
 import { PLOTLY_MIME } from '../../src/charts';
 import { FakeDisplay } from '../display/fake';
 
@@ -12,7 +13,7 @@ const hasLib = (b: Record<string, unknown>): boolean => String(b['text/html']).i
 
 test('show(fig) in a notebook: one output with plotly JSON, offline HTML and a text summary', () => {
   const d = new FakeDisplay();
-  const r = show(fig, { display: d });
+  const r = showOutput(fig, { display: d });
   assert.equal(r.kind, 'chart');
   assert.equal(r.inNotebook, true);
   assert.equal(d.outputs.length, 1);
@@ -52,7 +53,7 @@ test('show(fig) outside a notebook writes a standalone HTML file and prints its 
   const out: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-show-'));
   const d = { inNotebook: false, show: (b: Record<string, unknown>) => { out.push(String(b['text/plain'])); return { update() {} }; } };
-  const r = show(charts.timingBars({ a: 1 }, { title: 'My / timings' }), { display: d, outDir: dir });
+  const r = showOutput(charts.timingBars({ a: 1 }, { title: 'My / timings' }), { display: d, outDir: dir });
   assert.equal(r.inNotebook, false);
   assert.ok(r.file !== undefined && r.file.startsWith(dir) && /my-timings-.*\.html$/.test(path.basename(r.file)), r.file);
   const html = fs.readFileSync(r.file, 'utf8');
@@ -79,6 +80,10 @@ test('show(rows) and show(DataFrame-like): escaped HTML table and a text table',
   const text = new FakeDisplay(false);
   show([{ a: 1 }], { display: text });
   assert.deepEqual(Object.keys(text.outputs[0].history[0]), ['text/plain']);
+});
+
+test('show returns nothing (a cell ending in show(...) prints no extra value)', () => {
+  assert.equal(show(fig, { display: new FakeDisplay() }), undefined);
 });
 
 test('show rejects what it cannot display', () => {
