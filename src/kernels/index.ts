@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { batchMatMul, fusedMatMul } from './matMul';
+import { gatherV2 } from './gather';
 import { maxPoolGrad } from './pool';
 import { unsortedSegmentSum } from './segment';
 import { tile } from './tile';
@@ -18,6 +19,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.UnsortedSegmentSum, unsortedSegmentSum],
   [tf.MaxPoolGrad, maxPoolGrad],
   [tf.Tile, tile],
+  [tf.GatherV2, gatherV2],
 ];
 
 /** Names of the tfjs kernels trainlab registers for 'wasm' (replaced or added). */
