@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, TrainingError } from './errors';
+
+/**
+ * Training data held in memory: `x` with one example per row of its first axis, `y` the
+ * targets in the same order. (A union so that streamed datasets can be added later.)
+ */
+export interface TensorData {
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
+
+/** What `train`, `findLearningRate` and `sweep` accept as data. */
+export type TrainData = TensorData;
+
+function shapeText(shape: ReadonlyArray<number | null>): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+function nonFiniteCount(t: tf.Tensor): number {
+  if (t.dtype !== 'float32') return 0;
+  return tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(t)), 'int32')).dataSync()[0]);
+}
+
+/** Problems with one `[x, y]` pair against the model (empty when fine). */
+export function dataProblems(model: tf.LayersModel, x: unknown, y: unknown, label: string, sparseTargets: boolean): string[] {
+  const problems: string[] = [];
+  const xOk = x instanceof tf.Tensor && !x.isDisposed;
+  const yOk = y instanceof tf.Tensor && !y.isDisposed;
+  if (!xOk) problems.push(`${label}.x must be a live tf.Tensor, received ${x instanceof tf.Tensor ? 'a disposed tensor' : describe(x)}. Pass {x: tf.tensor2d(...), y: ...}.`);
+  if (!yOk) problems.push(`${label}.y must be a live tf.Tensor, received ${y instanceof tf.Tensor ? 'a disposed tensor' : describe(y)}. Pass {x, y: tf.tensor(...)}.`);
+  if (!xOk || !yOk) return problems;
+  const xt = x as tf.Tensor;
+  const yt = y as tf.Tensor;
+  if (xt.rank === 0 || xt.shape[0] === 0) problems.push(`${label} is empty (x has shape ${shapeText(xt.shape)}). Pass at least one example.`);
+  else if (yt.rank === 0 || xt.shape[0] !== yt.shape[0]) {
+    problems.push(`${label}.x has ${xt.shape[0]} examples but ${label}.y has ${yt.rank === 0 ? 'none (a scalar)' : yt.shape[0]}. Pass x and y with the same first dimension.`);
+  }
+  const input = model.inputs[0]?.shape;
+  if (input !== undefined && xt.rank > 0) {
+    const want = input.slice(1);
+    const got = xt.shape.slice(1);
+    if (want.length !== got.length || want.some((d, i) => d !== null && d !== got[i])) {
+      problems.push(`${label}.x has shape ${shapeText(xt.shape)} but the model expects input ${shapeText(input)} (null = any). Reshape x or fix the model's inputShape.`);
+    }
+  }
+  const output = model.outputs[0]?.shape;
+  if (output !== undefined && yt.rank > 0 && !sparseTargets) {
+    const want = output.slice(1);
+    const got = yt.shape.slice(1);
+    if (want.length !== got.length || want.some((d, i) => d !== null && d !== got[i])) {
+      problems.push(
+        `${label}.y has shape ${shapeText(yt.shape)} but the model outputs ${shapeText(output)}. Reshape y (e.g. y.reshape([-1, 1])), one-hot encode it, or use loss 'sparseCategoricalCrossentropy' for integer labels.`,
+      );
+    }
+  }
+  const badX = nonFiniteCount(xt);
+  if (badX > 0) problems.push(`${label}.x contains ${badX} NaN or infinite value${badX > 1 ? 's' : ''}. Drop or impute them before training.`);
+  const badY = nonFiniteCount(yt);
+  if (badY > 0) problems.push(`${label}.y contains ${badY} NaN or infinite value${badY > 1 ? 's' : ''}. Drop or impute them before training.`);
+  return problems;
+}
+
+/** Problems with `data` as a whole (shape of the argument, single input/output models). */
+export function trainDataProblems(model: tf.LayersModel, data: unknown, sparseTargets: boolean): string[] {
+  if (typeof data !== 'object' || data === null || !('x' in data) || !('y' in data)) {
+    return [`data must be {x, y} with two tf.Tensors, received ${describe(data)}. Pass e.g. {x: xs, y: ys}.`];
+  }
+  const problems: string[] = [];
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    problems.push(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; train supports one of each. Use model.fit directly for multi-input or multi-output models.`);
+    return problems;
+  }
+  const { x, y } = data as { x: unknown; y: unknown };
+  problems.push(...dataProblems(model, x, y, 'data', sparseTargets));
+  return problems;
+}
+
+export function checkModel(component: string, model: unknown): asserts model is tf.LayersModel {
+  if (!(model instanceof tf.LayersModel)) {
+    throw new TrainingError(component, [`model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`]);
+  }
+}

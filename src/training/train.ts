@@ -1,0 +1,236 @@
+import * as tf from '@tensorflow/tfjs';
+import { setSeed } from '../backend';
+import { EarlyStopping } from '../callbacks/earlyStopping';
+import { LearningRateScheduler } from '../callbacks/learningRateScheduler';
+import { ReduceLROnPlateau } from '../callbacks/reduceLROnPlateau';
+import { TerminateOnNaN } from '../callbacks/terminateOnNaN';
+import { ProgressBar, type ProgressBarOptions } from '../callbacks/progressBar';
+import { getLearningRate } from '../optimizers';
+import { defineConfig, optimizerFromConfig, resolveLoss, type TrainingConfig, type TrainingConfigInput } from '../config';
+import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
+import { getDisplay } from '../display';
+import { applyRegularization, setDropoutRate } from '../regularization';
+import { acquireModel, RunControl, type OnBusy } from './control';
+import { checkModel, dataProblems, trainDataProblems, type TrainData } from './data';
+import { describe, TrainingError } from './errors';
+import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
+
+type CompileArgs = Parameters<tf.LayersModel['compile']>[0];
+type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
+
+/** Options of {@link train} beyond the config. */
+export interface TrainOptions {
+  /** Extra tfjs callbacks (trainlab's or your own), run after the ones the config implies. Defaults to none. */
+  callbacks?: Array<InstanceType<typeof tf.Callback>>;
+  /**
+   * Show a progress bar: `true`, `false`, or its options. Defaults to `true` in a notebook
+   * (one output updated in place) and `false` elsewhere.
+   */
+  progress?: boolean | ProgressBarOptions;
+  /** Stop the run at the first NaN/infinite batch loss. Defaults to `true`. */
+  stopOnNaN?: boolean;
+  /**
+   * When this model is still training from an earlier `train` call (a re-run cell):
+   * `'stop'` stops that run at its next batch boundary, then starts; `'wait'` lets it
+   * finish first. Two fits never run on one model at once. Defaults to `'stop'`.
+   */
+  onBusy?: OnBusy;
+}
+
+/** Optimizers `train` created, per model: disposed when the next `train` on that model replaces them. */
+const ownOptimizers = new WeakMap<tf.LayersModel, tf.Optimizer>();
+
+/**
+ * Releases the optimizer (and its slot variables) that the last `train` call created for
+ * `model`. The model keeps training fine afterwards only after another `train`/`compile`.
+ */
+export function disposeTrainingState(model: tf.LayersModel): void {
+  const opt = ownOptimizers.get(model);
+  if (opt !== undefined) {
+    opt.dispose();
+    ownOptimizers.delete(model);
+  }
+}
+
+function validateOptions(options: unknown): string[] {
+  if (options === undefined) return [];
+  if (typeof options !== 'object' || options === null) return [`options must be an object {callbacks?, progress?, stopOnNaN?, onBusy?}, received ${describe(options)}.`];
+  const o = options as TrainOptions;
+  const problems: string[] = [];
+  if (o.callbacks !== undefined && !Array.isArray(o.callbacks)) problems.push(`options.callbacks must be an array of tfjs callbacks, received ${describe(o.callbacks)}.`);
+  if (o.onBusy !== undefined && o.onBusy !== 'stop' && o.onBusy !== 'wait') problems.push(`options.onBusy ${describe(o.onBusy)} is not one of 'stop' | 'wait'.`);
+  return problems;
+}
+
+function lrDriverNames(callbacks: readonly AnyCallback[]): string[] {
+  return callbacks.filter((c) => c instanceof ReduceLROnPlateau || c instanceof LearningRateScheduler).map((c) => (c instanceof ReduceLROnPlateau ? 'reduceLROnPlateau' : 'learningRateScheduler'));
+}
+
+/** Writes the learning rate of each epoch into its logs as `lr` unless a schedule callback already did. */
+class LearningRateLogger extends tf.Callback {
+  private lr = Number.NaN;
+  override async onEpochBegin(): Promise<void> {
+    this.lr = this.model.optimizer !== undefined ? getLearningRate(this.model.optimizer) : Number.NaN;
+  }
+  override async onEpochEnd(_epoch: number, logs?: Record<string, number | tf.Scalar>): Promise<void> {
+    if (logs !== undefined && logs['lr'] === undefined) logs['lr'] = this.lr;
+  }
+}
+
+/**
+ * Trains `model` on `data` as `config` describes and returns what happened.
+ *
+ * Compiles the model from the config (optimizer with clipping, loss, metrics), applies
+ * L1/L2 and the dropout rate, adds the schedule and early-stopping callbacks the config
+ * asks for, seeds Math.random (shuffling, dropout) when `seed` is set, and fits. All input
+ * is checked before anything changes: a bad config, data or option throws at once.
+ *
+ * While it runs, SIGINT (Jupyter's stop button) stops training at the next batch boundary
+ * with the model intact (`result.interrupted`); a second `train` on the same model stops
+ * (or waits for) the first. Tensors: afterwards only the model's variables and the
+ * optimizer's slots remain; the optimizer is disposed by the next `train` on the model.
+ *
+ * @example const run = await train(model, {x, y}, {epochs: 20, validationSplit: 0.2, earlyStopping: {patience: 3}})
+ */
+export async function train(model: tf.LayersModel, data: TrainData, config: TrainingConfig | TrainingConfigInput = {}, options: TrainOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  checkModel('train', model);
+  const cfg = defineConfig(config as TrainingConfigInput);
+  const problems = validateOptions(options);
+  const sparse = cfg.loss === 'sparseCategoricalCrossentropy';
+  problems.push(...trainDataProblems(model, data, sparse));
+  if (cfg.validationData !== undefined) {
+    problems.push(...dataProblems(model, cfg.validationData[0], cfg.validationData[1], 'validationData', sparse));
+  }
+  if (cfg.validationSplit !== undefined && problems.length === 0) {
+    const n = data.x.shape[0];
+    const trainCount = Math.floor(n * (1 - cfg.validationSplit));
+    if (trainCount < 1 || n - trainCount < 1) {
+      problems.push(`validationSplit ${cfg.validationSplit} of ${n} examples leaves ${trainCount} for training and ${n - trainCount} for validation; both need at least 1. Use more data or another split.`);
+    }
+  }
+  const userCallbacks = (options.callbacks ?? []) as AnyCallback[];
+  const drivers = lrDriverNames(userCallbacks);
+  if (cfg.lrSchedule !== undefined && drivers.length > 0) {
+    problems.push(`config.lrSchedule and a ${drivers[0]} callback would both drive the learning rate. Remove one of them.`);
+  } else if (drivers.length > 1) {
+    problems.push(`callbacks ${drivers.join(' and ')} would both drive the learning rate. Keep one.`);
+  }
+  if (cfg.regularization.dropout > 0 && !hasDropout(model)) {
+    problems.push(`regularization.dropout is ${cfg.regularization.dropout} but model '${model.name}' has no Dropout layer to apply it to. Add tf.layers.dropout({rate}) where you want it, or set regularization.dropout to 0.`);
+  }
+  if (problems.length > 0) throw new TrainingError('train', problems);
+
+  const control = new RunControl();
+  const release = await acquireModel(model, control, options.onBusy ?? 'stop');
+  const onSigint = () => control.request('interrupted');
+  process.on('SIGINT', onSigint);
+  const owned: Array<LearningRateScheduler | ReduceLROnPlateau> = [];
+  try {
+    if (control.stopRequest !== undefined) return emptyResult(cfg, control.stopRequest, started);
+    if (cfg.seed !== undefined) setSeed(cfg.seed);
+    // Regularization before compile: compile collects the layers' losses into the train function.
+    applyRegularization(model, { l1: cfg.regularization.l1, l2: cfg.regularization.l2 });
+    if (cfg.regularization.dropout > 0) setDropoutRate(model, cfg.regularization.dropout);
+    const optimizer = optimizerFromConfig(cfg);
+    model.compile({ optimizer, loss: resolveLoss(cfg.loss) as CompileArgs['loss'], metrics: [...cfg.metrics] });
+    disposeTrainingState(model);
+    ownOptimizers.set(model, optimizer);
+
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [control, new LearningRateLogger()];
+    if (cfg.lrSchedule !== undefined) {
+      const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
+      const scheduler = new LearningRateScheduler(scheduleFromSpec(spec), { per: spec.per ?? 'epoch' });
+      owned.push(scheduler);
+      callbacks.push(scheduler);
+    }
+    let stopper: EarlyStopping | undefined;
+    if (cfg.earlyStopping !== false) {
+      stopper = new EarlyStopping({ ...cfg.earlyStopping });
+      callbacks.push(stopper);
+    }
+    let nanGuard: TerminateOnNaN | undefined;
+    if (options.stopOnNaN ?? true) {
+      nanGuard = new TerminateOnNaN({ verbose: false });
+      callbacks.push(nanGuard);
+    }
+    callbacks.push(...(userCallbacks as Array<InstanceType<typeof tf.Callback>>));
+    for (const c of userCallbacks) if (c instanceof LearningRateScheduler || c instanceof ReduceLROnPlateau) owned.push(c);
+    const progress = options.progress ?? getDisplay().inNotebook;
+    if (progress !== false) callbacks.push(new ProgressBar(progress === true ? {} : progress));
+
+    const history = await model.fit(data.x, data.y, {
+      batchSize: cfg.batchSize,
+      epochs: cfg.epochs,
+      shuffle: cfg.shuffle,
+      validationSplit: cfg.validationSplit,
+      validationData: cfg.validationData as [tf.Tensor, tf.Tensor] | undefined,
+      callbacks,
+      verbose: 0,
+    });
+    const records = epochRecords(history.epoch, history.history as Record<string, unknown[]>);
+    const stoppedEarly = stopper !== undefined && stopper.stoppedEpoch > 0;
+    let end: RunEnd = 'completed';
+    if (control.stopRequest !== undefined) end = control.stopRequest;
+    else if (stoppedEarly) end = 'earlyStopping';
+    else if (nanGuard?.terminatedAt !== undefined) end = 'nonFiniteLoss';
+    else if (records.length < cfg.epochs) end = 'callback';
+    const monitor = stopper?.monitor ?? defaultMonitor(records);
+    const direction = stopper?.direction ?? directionOf(monitor, undefined);
+    const best = stopper !== undefined && stopper.best !== undefined ? { epoch: stopper.bestEpoch, value: stopper.best } : bestOf(records, monitor, direction);
+    return makeResult({
+      records,
+      monitor,
+      direction,
+      best,
+      stoppedEarly,
+      stoppedEpoch: end === 'completed' ? undefined : records[records.length - 1]?.epoch,
+      end,
+      config: cfg,
+      started,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    for (const c of owned) c.release();
+    release();
+  }
+}
+
+function hasDropout(model: tf.LayersModel): boolean {
+  return model.layers.some((l) => (l instanceof tf.LayersModel ? hasDropout(l) : /Dropout/.test(l.getClassName())));
+}
+
+function makeResult(r: {
+  records: EpochRecord[];
+  monitor: string;
+  direction: 'min' | 'max';
+  best: { epoch: number; value: number } | undefined;
+  stoppedEarly: boolean;
+  stoppedEpoch: number | undefined;
+  end: RunEnd;
+  config: TrainingConfig;
+  started: number;
+}): RunResult {
+  let frame: ReturnType<typeof recordsFrame> | undefined;
+  return {
+    history: r.records,
+    historyFrame: () => (frame ??= recordsFrame(r.records)),
+    monitor: r.monitor,
+    direction: r.direction,
+    bestEpoch: r.best?.epoch,
+    bestValue: r.best?.value,
+    final: r.records[r.records.length - 1],
+    stoppedEarly: r.stoppedEarly,
+    stoppedEpoch: r.stoppedEpoch,
+    end: r.end,
+    interrupted: r.end === 'interrupted' || r.end === 'superseded',
+    epochsRun: r.records.length,
+    durationMs: Date.now() - r.started,
+    config: r.config,
+    backend: tf.getBackend(),
+  };
+}
+
+function emptyResult(config: TrainingConfig, end: RunEnd, started: number): RunResult {
+  return makeResult({ records: [], monitor: 'loss', direction: 'min', best: undefined, stoppedEarly: false, stoppedEpoch: undefined, end, config, started });
+}
