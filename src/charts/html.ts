@@ -44,7 +44,9 @@ export function plotlyScript(): string {
 const RUNTIME = [
   'var T=w.__trainlabCharts;',
   'if(!T){T=w.__trainlabCharts={figs:{},queue:[]};',
-  'T.draw=function(id){var f=T.figs[id],el=d.getElementById(id);if(!f||!el)return;',
+  // Classic Notebook runs an output's scripts before attaching it to the page: retry a while.
+  'T.draw=function(id,n){var f=T.figs[id],el=d.getElementById(id);if(!f)return;',
+  'if(!el){n=n||0;if(n<100)setTimeout(function(){T.draw(id,n+1)},50);return}',
   'if(!w.Plotly){if(T.queue.indexOf(id)<0)T.queue.push(id);return}',
   "if(!el.getAttribute('data-plotted')){el.innerHTML='';el.setAttribute('data-plotted','1')}",
   'w.Plotly.react(el,f.data,f.layout,f.config)};',
