@@ -97,8 +97,8 @@ export const trainingConfigSchema = z.strictObject({
 /** Top-level field names, in schema order (used to order problems and summaries). */
 export const CONFIG_KEYS = Object.keys(trainingConfigSchema.shape) as Array<keyof typeof trainingConfigSchema.shape>;
 
-/** What `defineConfig` accepts: every field optional. */
-export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
+/** What `defineConfig` accepts: every field optional (readonly, so a `TrainingConfig` spread back in fits). */
+export type TrainingConfigInput = DeepReadonly<z.input<typeof trainingConfigSchema>>;
 
 /** A complete, validated, frozen training config (what `defineConfig` returns). */
 export type TrainingConfig = DeepReadonly<z.output<typeof trainingConfigSchema>>;

@@ -59,6 +59,12 @@ test('earlyStopping: true and {} get Keras defaults; lrSchedule gets per: epoch'
   });
 });
 
+test('a config spread into defineConfig with changes gives the changed config (sweeps do this)', () => {
+  const base = defineConfig({ metrics: ['accuracy'], lrSchedule: { name: 'piecewiseConstant', boundaries: [2], values: [0.1, 0.01] } });
+  const changed = defineConfig({ ...base, epochs: 3 });
+  assert.deepEqual(configDiff(base, changed), [{ path: 'epochs', a: 10, b: 3 }]);
+});
+
 test('the config is deeply frozen and the input is neither frozen nor shared', () => {
   const input = { metrics: ['accuracy' as const], earlyStopping: { patience: 2 }, optimizer: { name: 'adam' as const, beta1: 0.8 } };
   const cfg = defineConfig(input);

@@ -10,6 +10,7 @@ import {
   type OptimizerName,
   type OptimizerSpec,
 } from '../../src/optimizers';
+import { useBackend } from '../../src/backend';
 
 const W0 = [1, -2, 3, 0.5];
 const EPS = 1e-7;
@@ -433,4 +434,21 @@ test('optimizer configs round-trip: getConfig carries the options, AdamW has its
   const rms = createOptimizer({ name: 'rmsprop', centered: true });
   assert.deepEqual(rms.getConfig(), { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true });
   rms.dispose();
+});
+
+test('on the wasm backend every update rule matches the same references', async () => {
+  await useBackend('wasm');
+  try {
+    assert.equal(tf.getBackend(), 'wasm');
+    const lr = 0.05;
+    for (const name of OPTIMIZER_NAMES) {
+      const opt = createOptimizer({ name, learningRate: lr });
+      const got = descend(opt, 3);
+      const want = referenceTrajectory({ name }, lr, 3);
+      got.forEach((w, t) => assertClose(w, want[t], `wasm ${name} step ${t + 1}`, 1e-5));
+      opt.dispose();
+    }
+  } finally {
+    await tf.setBackend('cpu');
+  }
 });
