@@ -5,5 +5,5 @@ export { DataError } from './errors';
 export type { LabeledData, TargetFormat, XY, ClassificationTargetOptions } from './types';
 export { load, DATASET_NAMES } from './load';
 export type { LoadOptions, LoadedData, DatasetName } from './load';
-export { fromCSV, fromArrays, fromGenerator } from './stream';
+export { fromCSV, fromArrays, fromGenerator, isDataset, datasetProblems } from './stream';
 export type { Batch, Row, StreamOptions, CsvOptions } from './stream';

@@ -114,26 +114,33 @@ function rowDataset(makeRows: (epoch: number) => Iterable<Row>, where: string, o
   });
 }
 
-/** Lines of a text file, read `chunkBytes` at a time (never the whole file). */
+/**
+ * Lines of a text file, read `chunkBytes` at a time (never the whole file). The file is
+ * opened and closed around each chunk, so an iterator abandoned mid-file (tf.data never
+ * calls `return()`) leaves no open file descriptor behind.
+ */
 export function* readLines(path: string, chunkBytes = 65536): Generator<string> {
-  const fd = fs.openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(chunkBytes);
-    const decoder = new TextDecoder('utf-8');
-    let rest = '';
-    for (;;) {
-      const read = fs.readSync(fd, chunk, 0, chunkBytes, null);
-      if (read === 0) break;
-      const text = rest + decoder.decode(chunk.subarray(0, read), { stream: true });
-      const lines = text.split(/\r?\n/);
-      rest = lines.pop() ?? '';
-      yield* lines;
+  const chunk = Buffer.alloc(chunkBytes);
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  let position = 0;
+  for (;;) {
+    const fd = fs.openSync(path, 'r');
+    let read: number;
+    try {
+      read = fs.readSync(fd, chunk, 0, chunkBytes, position);
+    } finally {
+      fs.closeSync(fd);
     }
-    rest += decoder.decode();
-    if (rest.length > 0) yield rest;
-  } finally {
-    fs.closeSync(fd);
+    if (read === 0) break;
+    position += read;
+    const text = rest + decoder.decode(chunk.subarray(0, read), { stream: true });
+    const lines = text.split(/\r?\n/);
+    rest = lines.pop() ?? '';
+    yield* lines;
   }
+  rest += decoder.decode();
+  if (rest.length > 0) yield rest;
 }
 
 /**
@@ -261,4 +268,46 @@ export function fromGenerator(makeRows: () => Iterator<{ x: number[]; y: number[
     }
   }
   return rowDataset(rows, where, options);
+}
+
+/** True for a `tf.data.Dataset` (e.g. from fromCSV, fromArrays, fromGenerator, tf.data.*). */
+export function isDataset(value: unknown): value is tf.data.Dataset<tf.TensorContainer> {
+  return value instanceof tf.data.Dataset;
+}
+
+function shapeText(shape: ReadonlyArray<number | null>): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+/**
+ * Problems (empty when fine) between a dataset of `{xs, ys}` batches and a single-input,
+ * single-output model, found from the dataset's first batch (which is then disposed):
+ * element form, feature shape against the model's input, target shape against its output
+ * (skipped with `sparseTargets`), NaN in the batch. For `train`'s input checks.
+ */
+export async function datasetProblems(model: tf.LayersModel, dataset: tf.data.Dataset<tf.TensorContainer>, label = 'data', sparseTargets = false): Promise<string[]> {
+  const iterator = await dataset.iterator();
+  const first = await iterator.next();
+  if (first.done === true) return [`${label} is an empty dataset (no batches). Check the file or generator it reads from.`];
+  const batch = first.value as { xs?: unknown; ys?: unknown };
+  const problems: string[] = [];
+  try {
+    if (batch === null || typeof batch !== 'object' || !(batch.xs instanceof tf.Tensor) || !(batch.ys instanceof tf.Tensor)) {
+      return [`${label} must yield batches {xs, ys} of tensors, its first element has keys {${Object.keys(batch ?? {}).join(', ')}}. Map it: dataset.map(({a, b}) => ({xs: a, ys: b})), or use datasets.fromCSV / fromArrays.`];
+    }
+    const [xs, ys] = [batch.xs, batch.ys];
+    const input = model.inputs[0]?.shape;
+    if (input !== undefined && (input.length !== xs.rank || input.slice(1).some((d, i) => d !== null && d !== xs.shape[i + 1]))) {
+      problems.push(`${label} yields xs of shape ${shapeText(xs.shape)} but the model expects input ${shapeText(input)} (null = any). Pick matching feature columns or fix the model's inputShape.`);
+    }
+    const output = model.outputs[0]?.shape;
+    if (!sparseTargets && output !== undefined && (output.length !== ys.rank || output.slice(1).some((d, i) => d !== null && d !== ys.shape[i + 1]))) {
+      problems.push(`${label} yields ys of shape ${shapeText(ys.shape)} but the model outputs ${shapeText(output)}. Use target: 'oneHot' with classes, or fix the output layer.`);
+    }
+    const bad = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(xs)), 'int32')).dataSync()[0]);
+    if (bad > 0) problems.push(`${label}'s first batch has ${bad} NaN or infinite feature value${bad > 1 ? 's' : ''}. Clean or impute the data.`);
+    return problems;
+  } finally {
+    tf.dispose(batch as tf.TensorContainer);
+  }
 }

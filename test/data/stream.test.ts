@@ -160,3 +160,31 @@ describe('datasets.fromArrays / fromGenerator', () => {
     await assert.rejects(collect(bad), /datasets\.fromGenerator: row 0 has x = \[1,null\]; x must be an array of finite numbers/);
   });
 });
+
+describe('datasets.isDataset / datasetProblems (for train)', () => {
+  it('tells datasets from tensors', () => {
+    const ds = datasets.fromArrays({ x: [[1]], y: [1] });
+    assert.equal(datasets.isDataset(ds), true);
+    assert.equal(datasets.isDataset({ x: 1, y: 2 }), false);
+  });
+
+  it('finds shape mismatches and NaN from the first batch; leaks nothing', async () => {
+    const model = models.mlp({ inputShape: [2], hidden: [], output: { classes: 3 } });
+    const cases: Array<[string, tf.data.Dataset<tf.TensorContainer>, RegExp[]]> = [
+      ['fits', datasets.fromArrays({ x: [[1, 2]], y: [[0, 1, 0]] }), []],
+      ['3 features', datasets.fromArrays({ x: [[1, 2, 3]], y: [[0, 1, 0]] }), [/data yields xs of shape \[1, 3\] but the model expects input \[null, 2\]/]],
+      ['index targets', datasets.fromArrays({ x: [[1, 2]], y: [1] }), [/data yields ys of shape \[1, 1\] but the model outputs \[null, 3\]/]],
+      ['NaN', datasets.fromGenerator(function* () { yield { x: [1, 2], y: [0, 0, 1] }; }).map((b) => ({ xs: tf.fill([1, 2], NaN), ys: (b as Batch).ys })), [/first batch has 2 NaN or infinite feature values/]],
+      ['wrong keys', tf.data.array([{ a: 1 }]), [/must yield batches \{xs, ys\} of tensors, its first element has keys \{a\}/]],
+      ['empty', tf.data.array([]), [/data is an empty dataset/]],
+    ];
+    for (const [name, ds, expected] of cases) {
+      const before = tf.memory().numTensors;
+      const problems = await datasets.datasetProblems(model, ds);
+      assert.equal(problems.length, expected.length, `${name}: ${problems.join(' | ')}`);
+      expected.forEach((re, i) => assert.match(problems[i], re));
+      assert.ok(tf.memory().numTensors <= before, `${name}: no tensors left`);
+    }
+    model.dispose();
+  });
+});
