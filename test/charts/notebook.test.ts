@@ -33,9 +33,9 @@ test('charts-demo notebook: chart bundles, one plotly.js copy, live chart ended 
   const fig = displays[0].data?.[PLOTLY_MIME] as { data: Array<{ name: string; x: number[] }>; layout: { title: { text: string } } };
   assert.equal(fig.layout.title.text, 'Live training');
   assert.deepEqual(fig.data.map((t) => t.name), ['loss', 'val_loss', 'mae', 'val_mae', 'best val_loss']);
-  assert.equal(fig.data[0].x.length, 16);
+  assert.equal(fig.data[0].x.length, 20);
   assert.deepEqual([html(displays[1]), joined(displays[1].data?.['text/plain'] as string[])], ['', ''], 'updater emptied');
-  const updates = /live updates: (\d+), epochs: 16/.exec(stdoutOf(nb));
+  const updates = /live updates: (\d+), epochs: 20/.exec(stdoutOf(nb));
   assert.ok(updates !== null && Number(updates[1]) >= 3, `live updates line: ${stdoutOf(nb)}`);
 
   const table = nb.cells[2].outputs?.find((o) => o.data !== undefined && !(PLOTLY_MIME in o.data));
