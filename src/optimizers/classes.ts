@@ -31,6 +31,15 @@ function clipConfig(clip: ClipOptions): tf.serialization.ConfigDict {
   return out;
 }
 
+function clipFrom(config: tf.serialization.ConfigDict): ClipOptions {
+  const c = numbers(config);
+  return { clipNorm: c.clipNorm, clipValue: c.clipValue, globalClipNorm: c.globalClipNorm };
+}
+
+function numbers(config: tf.serialization.ConfigDict): Record<string, number> {
+  return config as unknown as Record<string, number>;
+}
+
 /** Plain SGD: `w -= lr * g`. */
 export class SGD extends tf.SGDOptimizer {
   constructor(
@@ -46,6 +55,14 @@ export class SGD extends tf.SGDOptimizer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...clipConfig(this.clip) };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = numbers(config);
+    return new (cls as unknown as typeof SGD)(c.learningRate, clipFrom(config)) as unknown as T;
   }
 }
 
@@ -73,6 +90,14 @@ export class Momentum extends tf.MomentumOptimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...clipConfig(this.clip) };
   }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = numbers(config);
+    return new (cls as unknown as typeof Momentum)(c.learningRate, c.momentum, (config.useNesterov as boolean | undefined) ?? false, clipFrom(config)) as unknown as T;
+  }
 }
 
 /** Adam (tfjs update rule: bias-corrected moments, epsilon added to sqrt(v̂) as in PyTorch). */
@@ -93,6 +118,14 @@ export class Adam extends tf.AdamOptimizer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...clipConfig(this.clip) };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = numbers(config);
+    return new (cls as unknown as typeof Adam)(c.learningRate, c.beta1, c.beta2, c.epsilon, clipFrom(config)) as unknown as T;
   }
 }
 
@@ -167,9 +200,28 @@ export class Adagrad extends tf.AdagradOptimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...clipConfig(this.clip) };
   }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = numbers(config);
+    return new (cls as unknown as typeof Adagrad)(c.learningRate, c.initialAccumulatorValue, clipFrom(config)) as unknown as T;
+  }
 }
 
-/** Adamax (tfjs update rule = Keras: infinity-norm variant of Adam). */
+interface AdamaxState {
+  accumulatedFirstMoment: Array<{ originalName: string; variable: Variable }>;
+  accumulatedWeightedInfNorm: Array<{ originalName: string; variable: Variable }>;
+  iteration: Variable;
+  accBeta1: Variable;
+}
+
+/**
+ * Adamax (tfjs update rule = Keras: infinity-norm variant of Adam). Adds the
+ * getWeights/setWeights tfjs leaves unimplemented, so models compiled with it can be saved
+ * with `includeOptimizer`.
+ */
 export class Adamax extends tf.AdamaxOptimizer {
   constructor(
     learningRate: number,
@@ -177,16 +229,51 @@ export class Adamax extends tf.AdamaxOptimizer {
     beta2: number,
     epsilon: number,
     readonly clip: ClipOptions = {},
+    decay = 0,
   ) {
-    super(learningRate, beta1, beta2, epsilon, 0);
+    super(learningRate, beta1, beta2, epsilon, decay);
   }
 
   override applyGradients(grads: GradientInput): void {
     applyClipped(grads, this.clip, (g) => super.applyGradients(g as never));
   }
 
+  override async getWeights(): Promise<NamedTensor[]> {
+    const state = this as unknown as AdamaxState;
+    return [
+      await this.saveIterations(),
+      ...[...state.accumulatedFirstMoment, ...state.accumulatedWeightedInfNorm].map((v) => ({
+        name: v.originalName,
+        tensor: v.variable as tf.Tensor,
+      })),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const state = this as unknown as AdamaxState;
+    tf.dispose([...state.accumulatedFirstMoment, ...state.accumulatedWeightedInfNorm].map((v) => v.variable));
+    const count = rest.length / 2;
+    const asSlot = (v: NamedTensor) => ({ originalName: v.name, variable: v.tensor.variable(false) });
+    state.accumulatedFirstMoment = rest.slice(0, count).map(asSlot);
+    state.accumulatedWeightedInfNorm = rest.slice(count).map(asSlot);
+    const t = this.iterations;
+    tf.tidy(() => {
+      state.iteration.assign(tf.scalar(t));
+      state.accBeta1.assign(tf.scalar(this.beta1 ** (t + 1)));
+    });
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...clipConfig(this.clip) };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const c = numbers(config);
+    return new (cls as unknown as typeof Adamax)(c.learningRate, c.beta1, c.beta2, c.epsilon, clipFrom(config), c.decay ?? 0) as unknown as T;
   }
 }
 
@@ -195,39 +282,42 @@ interface Slot {
   variable: Variable;
 }
 
-/** Per-variable optimizer state, created lazily and saved/restored by name. */
+/**
+ * Per-variable optimizer state, created lazily. Like tfjs's own optimizers it is keyed by
+ * the variable's position in the gradient list (stable across a model's fits), so state
+ * saved with a model (`includeOptimizer`) lines up again after loading, where variable
+ * names may get a uniqueness suffix.
+ */
 class Slots {
-  private readonly map = new Map<string, Slot>();
+  private slots: Slot[] = [];
 
   constructor(private readonly suffix: string) {}
 
-  get(variableName: string, init: () => tf.Tensor): Variable {
-    let slot = this.map.get(variableName);
+  get(index: number, variableName: string, init: () => tf.Tensor): Variable {
+    let slot = this.slots[index];
     if (slot === undefined) {
       const variable = tf.tidy(() => init().variable(false));
       slot = { originalName: `${variableName}/${this.suffix}`, variable };
-      this.map.set(variableName, slot);
+      this.slots[index] = slot;
     }
     return slot.variable;
   }
 
   weights(): NamedTensor[] {
-    return [...this.map.values()].map((s) => ({ name: s.originalName, tensor: s.variable }));
+    return this.slots.filter((s) => s !== undefined).map((s) => ({ name: s.originalName, tensor: s.variable }));
   }
 
   restore(weights: readonly NamedTensor[]): void {
     this.dispose();
     const end = `/${this.suffix}`;
-    for (const w of weights) {
-      if (!w.name.endsWith(end)) continue;
-      const variableName = w.name.slice(0, -end.length);
-      this.map.set(variableName, { originalName: w.name, variable: w.tensor.variable(false) });
-    }
+    this.slots = weights
+      .filter((w) => w.name.endsWith(end))
+      .map((w) => ({ originalName: w.name, variable: w.tensor.variable(false) }));
   }
 
   dispose(): void {
-    for (const slot of this.map.values()) slot.variable.dispose();
-    this.map.clear();
+    for (const slot of this.slots) slot?.variable.dispose();
+    this.slots = [];
   }
 }
 
@@ -264,12 +354,12 @@ export class RMSprop extends tf.Optimizer {
   private update(grads: GradientInput): void {
     const { rho, momentum, epsilon, centered } = this;
     const lr = this.learningRate;
-    for (const { name, tensor: grad } of entries(grads)) {
-      if (grad == null) continue;
+    entries(grads).forEach(({ name, tensor: grad }, i) => {
+      if (grad == null) return;
       const value = variableNamed(name);
-      const ms = this.meanSquares.get(name, () => tf.zerosLike(value));
-      const mom = momentum > 0 ? this.moments.get(name, () => tf.zerosLike(value)) : undefined;
-      const mg = centered ? this.meanGrads.get(name, () => tf.zerosLike(value)) : undefined;
+      const ms = this.meanSquares.get(i, name, () => tf.zerosLike(value));
+      const mom = momentum > 0 ? this.moments.get(i, name, () => tf.zerosLike(value)) : undefined;
+      const mg = centered ? this.meanGrads.get(i, name, () => tf.zerosLike(value)) : undefined;
       tf.tidy(() => {
         const newMs = tf.add(tf.mul(ms, rho), tf.mul(tf.square(grad), 1 - rho));
         ms.assign(newMs);
@@ -288,7 +378,7 @@ export class RMSprop extends tf.Optimizer {
           value.assign(tf.sub(value, increment));
         }
       });
-    }
+    });
     this.incrementIterations();
   }
 
@@ -376,11 +466,11 @@ export class Adadelta extends tf.Optimizer {
   private update(grads: GradientInput): void {
     const { rho, epsilon } = this;
     const lr = this.learningRate;
-    for (const { name, tensor: grad } of entries(grads)) {
-      if (grad == null) continue;
+    entries(grads).forEach(({ name, tensor: grad }, i) => {
+      if (grad == null) return;
       const value = variableNamed(name);
-      const ag = this.gradSquares.get(name, () => tf.zerosLike(value));
-      const au = this.updateSquares.get(name, () => tf.zerosLike(value));
+      const ag = this.gradSquares.get(i, name, () => tf.zerosLike(value));
+      const au = this.updateSquares.get(i, name, () => tf.zerosLike(value));
       tf.tidy(() => {
         const newAg = tf.add(tf.mul(ag, rho), tf.mul(tf.square(grad), 1 - rho));
         const delta = tf.mul(tf.div(tf.sqrt(tf.add(au, epsilon)), tf.sqrt(tf.add(newAg, epsilon))), grad);
@@ -389,7 +479,7 @@ export class Adadelta extends tf.Optimizer {
         au.assign(newAu);
         value.assign(tf.sub(value, tf.mul(delta, lr)));
       });
-    }
+    });
     this.incrementIterations();
   }
 
@@ -426,6 +516,14 @@ export class Adadelta extends tf.Optimizer {
   }
 }
 
+// Our subclasses of stock optimizers take over the stock class names in tfjs's registry, so a
+// model saved with `includeOptimizer` comes back with its clipping options; without them they
+// behave exactly like the stock classes.
+tf.serialization.registerClass(SGD);
+tf.serialization.registerClass(Momentum);
+tf.serialization.registerClass(Adam);
+tf.serialization.registerClass(Adagrad);
+tf.serialization.registerClass(Adamax);
 tf.serialization.registerClass(AdamW);
 tf.serialization.registerClass(RMSprop);
 tf.serialization.registerClass(Adadelta);
