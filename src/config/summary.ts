@@ -31,7 +31,7 @@ export function configRows(config: TrainingConfig): Array<[string, string]> {
     ['epochs', num(config.epochs)],
   ];
   let validation = 'none';
-  if (config.validationSplit !== undefined) validation = `${config.validationSplit * 100}% of the training data`;
+  if (config.validationSplit !== undefined) validation = `${Number((config.validationSplit * 100).toFixed(6))}% of the training data`;
   else if (config.validationData !== undefined) {
     const [x, y] = config.validationData;
     validation = `[x ${shapeText(x)}, y ${shapeText(y)}]`;

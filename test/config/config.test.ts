@@ -280,6 +280,7 @@ test('configSummary renders a Markdown table', () => {
       '| gradient clipping | clipNorm 1 |',
     ].join('\n'),
   );
+  assert.match(configSummary(defineConfig({ validationSplit: 0.15 })), /\| validation \| 15% of the training data \|/);
   assert.match(configSummary(defineConfig()), /\| early stopping \| off \|\n\| lr schedule \| none \|\n\| gradient clipping \| none \|$/);
 });
 
