@@ -4,6 +4,7 @@ import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { batchMatMul, fusedMatMul } from './matMul';
 import { gatherV2 } from './gather';
+import { identity } from './identity';
 import { maxPoolGrad } from './pool';
 import { unsortedSegmentSum } from './segment';
 import { tile } from './tile';
@@ -20,6 +21,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.MaxPoolGrad, maxPoolGrad],
   [tf.Tile, tile],
   [tf.GatherV2, gatherV2],
+  [tf.Identity, identity],
 ];
 
 /** Names of the tfjs kernels trainlab registers for 'wasm' (replaced or added). */

@@ -5,7 +5,7 @@ import { useBackend } from '../../src/backend';
 import { FAST_KERNEL_NAMES, fastKernelsInstalled, fastKernelsWanted, installFastKernels, uninstallFastKernels } from '../../src/kernels';
 
 const ADDED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'];
-const REPLACED = ['BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Tile', 'GatherV2'];
+const REPLACED = ['BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Tile', 'GatherV2', 'Identity'];
 
 test('FAST_KERNEL_NAMES lists the replaced and the added kernels', () => {
   assert.deepEqual([...FAST_KERNEL_NAMES].sort(), [...ADDED, ...REPLACED].sort());
@@ -65,4 +65,20 @@ test("useBackend('wasm') installs the kernels unless TRAINLAB_FAST_KERNELS=0", a
   }
   await useBackend('wasm', { quiet: true });
   assert.equal(fastKernelsInstalled(), true);
+});
+
+test('Identity shares data: a clone outlives its disposed original, and variables update independently', async () => {
+  await useBackend('wasm', { quiet: true });
+  installFastKernels();
+  const before = tf.memory().numTensors;
+  const original = tf.tensor1d([1, 2, 3]);
+  const copy = tf.clone(original);
+  original.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
+  const v = tf.variable(copy);
+  v.assign(tf.tidy(() => tf.mul(v, 2)));
+  assert.deepEqual(Array.from(v.dataSync()), [2, 4, 6]);
+  assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
+  tf.dispose([copy, v]);
+  assert.equal(tf.memory().numTensors, before);
 });
