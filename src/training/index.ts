@@ -7,3 +7,5 @@ export type { TrainData, TensorData } from './data';
 export type { RunResult, EpochRecord, RunEnd } from './result';
 export { findLearningRate, suggestLearningRates, smoothLosses, exponentialRamp } from './lrFinder';
 export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './lrFinder';
+export { sweep, gridTrials, randomTrials, setPath } from './sweep';
+export type { SweepSpace, GridSpace, GridSpaceSpec, RandomSpace, Distribution, SweepOptions, SweepResult, SweepRun, SweepRow } from './sweep';
