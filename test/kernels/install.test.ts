@@ -76,7 +76,9 @@ test('Identity shares data: a clone outlives its disposed original, and variable
   original.dispose();
   assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
   const v = tf.variable(copy);
-  v.assign(tf.tidy(() => tf.mul(v, 2)));
+  const doubled = tf.mul(v, 2);
+  v.assign(doubled);
+  doubled.dispose();
   assert.deepEqual(Array.from(v.dataSync()), [2, 4, 6]);
   assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
   tf.dispose([copy, v]);
