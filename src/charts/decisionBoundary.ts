@@ -28,9 +28,9 @@ export interface DecisionBoundaryOptions {
   /** Grid points per axis (the model is evaluated on gridSize² points). Defaults to 100. */
   gridSize?: number;
   /**
-   * Colour by probability instead of class: for a 1-unit (sigmoid) output the probability of
-   * class 1, for a k-unit (softmax) output the probability of the predicted class
-   * (the model's confidence). Defaults to false (predicted class).
+   * Colour by probability instead of class: for a 1-unit (sigmoid) or 2-unit (softmax)
+   * output the probability of class 1, for more classes the probability of the predicted
+   * class (the model's confidence). Defaults to false (predicted class).
    */
   probability?: boolean;
   /** Margin around the data, as a fraction of each axis's range. Defaults to 0.1. */
@@ -97,9 +97,9 @@ function labelsOf(y: tf.Tensor): number[] {
 
 /**
  * Evaluates the model on the grid: per grid point the class (or the value to colour by),
- * the number of classes and whether the output is a single sigmoid-like unit.
+ * the number of classes and whether the task is binary (probability = P(class 1)).
  */
-function predictGrid(model: Predictor, xs: number[], ys: number[], probability: boolean): { z: number[][]; classes: number; single: boolean } {
+function predictGrid(model: Predictor, xs: number[], ys: number[], probability: boolean): { z: number[][]; classes: number; binary: boolean } {
   const [values, units] = tf.tidy(() => {
     const points: number[] = [];
     for (const y of ys) for (const x of xs) points.push(x, y);
@@ -110,10 +110,11 @@ function predictGrid(model: Predictor, xs: number[], ys: number[], probability: 
       const p = out.reshape([-1]);
       return [Array.from((probability ? p : p.greaterEqual(0.5)).dataSync()), k] as const;
     }
+    if (probability && k === 2) return [Array.from(out.slice([0, 1], [-1, 1]).dataSync()), k] as const;
     return [Array.from((probability ? out.max(1) : out.argMax(1)).dataSync()), k] as const;
   });
   const n = xs.length;
-  return { z: ys.map((_, j) => values.slice(j * n, (j + 1) * n)), classes: Math.max(units, 2), single: units === 1 };
+  return { z: ys.map((_, j) => values.slice(j * n, (j + 1) * n)), classes: Math.max(units, 2), binary: units <= 2 };
 }
 
 /** A stepped colour scale giving class c the colour c, for z in [-0.5, k - 0.5]. */
@@ -152,7 +153,7 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
   const numClasses = Math.max(grid.classes, (data.classes ?? []).length, Math.max(...labels) + 1);
   const className = (c: number) => plotlyText(data.classes?.[c] ?? `class ${c}`);
   const heatmap: Trace = options.probability
-    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.single ? 0 : 1 / grid.classes, zmax: 1, colorscale: 'RdBu', reversescale: true, opacity: 0.6, colorbar: { title: { text: grid.single ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
+    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.binary ? 0 : 1 / grid.classes, zmax: 1, colorscale: 'RdBu', reversescale: true, opacity: 0.6, colorbar: { title: { text: grid.binary ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
     : { type: 'heatmap', name: 'predicted class', x: xs, y: ys, z: grid.z, zmin: -0.5, zmax: numClasses - 0.5, colorscale: classColourscale(numClasses), opacity: 0.35, showscale: false, hoverinfo: 'skip', showlegend: false };
   const scatter: Trace[] = [];
   for (let c = 0; c < numClasses; c++) {

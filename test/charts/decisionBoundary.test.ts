@@ -57,7 +57,7 @@ describe('charts.decisionBoundary', () => {
     model.dispose();
   });
 
-  it('probability: sigmoid output gives P(class 1) in [0, 1]; softmax output gives confidence', () => {
+  it('probability: sigmoid and 2-unit softmax give P(class 1) in [0, 1]; 3 classes give confidence', () => {
     const model = signOfX1();
     const data = datasets.moons({ n: 20 });
     const fig = decisionBoundary(model, data, { gridSize: 5, probability: true });
@@ -65,6 +65,13 @@ describe('charts.decisionBoundary', () => {
     assert.ok(z.every((v) => v >= 0 && v <= 1));
     assert.ok(z.some((v) => v > 0 && v < 1), 'a probability, not a class');
     assert.equal(fig.data[0].zmin, 0);
+    const two = models.mlp({ inputShape: [2], hidden: [], output: { classes: 2 } });
+    tf.tidy(() => two.setWeights([tf.tensor2d([[-5, 5], [0, 0]]), tf.tensor1d([0, 0])]));
+    const fig2 = decisionBoundary(two, data, { gridSize: 5, probability: true });
+    const xs2 = fig2.data[0].x as number[];
+    fig2.data[0].z!.forEach((row) => row.forEach((v, i) => assert.ok(Math.abs((v as number) - 1 / (1 + Math.exp(-10 * xs2[i]))) < 1e-5)));
+    assert.equal((fig2.data[0].colorbar as { title: { text: string } }).title.text, 'P(lower)');
+    two.dispose();
     const softmax = models.mlp({ inputShape: [2], hidden: [4], output: { classes: 3 }, seed: 1 });
     const spirals = datasets.spirals({ n: 30 });
     const fig3 = decisionBoundary(softmax, spirals, { gridSize: 5, probability: true });
