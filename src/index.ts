@@ -28,3 +28,15 @@ export type { OptimizerName, OptimizerSpec, OptimizerOptions, ClipOptions } from
 export * as schedules from './schedules';
 export { scheduleFromSpec, ScheduleError } from './schedules';
 export type { Schedule, ScheduleSpec } from './schedules';
+export { earlyStopping, EarlyStopping, reduceLROnPlateau, ReduceLROnPlateau, learningRateScheduler, LearningRateScheduler } from './callbacks';
+export { terminateOnNaN, TerminateOnNaN, csvLogger, CsvLogger, modelCheckpoint, ModelCheckpoint, saveCheckpoint, loadCheckpoint } from './callbacks';
+export { progressBar, ProgressBar, MonitorCallback, CallbackError } from './callbacks';
+export type { MonitorMode, MonitorOptions, EarlyStoppingOptions, ReduceLROnPlateauOptions, LearningRateSchedulerOptions } from './callbacks';
+export type { TerminateOnNaNOptions, CsvLoggerOptions, ModelCheckpointOptions, ProgressBarOptions, ProgressState } from './callbacks';
+export { applyRegularization, regularizationPenalty, setDropoutRate, gaussianNoise, mixup, randomFlip, randomShift, RegularizationError } from './regularization';
+export type { WeightPenalty, RegularizationReport, GaussianNoiseOptions, MixupOptions, RandomFlipOptions, RandomShiftOptions } from './regularization';
+export { train, disposeTrainingState, isTraining, stopTraining, TrainingError } from './training';
+export { findLearningRate, suggestLearningRates, sweep } from './training';
+export type { TrainOptions, TrainData, TensorData, RunResult, EpochRecord, RunEnd, OnBusy } from './training';
+export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './training';
+export type { SweepSpace, GridSpace, GridSpaceSpec, RandomSpace, Distribution, SweepOptions, SweepResult, SweepRun, SweepRow } from './training';
