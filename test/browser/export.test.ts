@@ -29,7 +29,7 @@ test('nbconvert HTML export of the executed charts-demo: every chart drawn offli
     });
     await page.goto(`file://${nb.htmlPath}`, { waitUntil: 'load' });
     await page.waitForFunction(() => {
-      const divs = [...document.querySelectorAll('.trainlab-chart')];
+      const divs = Array.from(document.querySelectorAll('.trainlab-chart'));
       return divs.length > 0 && divs.every((d) => d.querySelector('.main-svg') !== null);
     }, undefined, { timeout: 30_000 });
     const perChart = await page.$$eval('.trainlab-chart', (divs) => divs.map((d) => d.querySelectorAll('.main-svg').length));

@@ -93,7 +93,7 @@ test('end to end: Jupyter Notebook in Chromium runs the charts notebook, the liv
     for (;;) {
       const s = await page.evaluate(() => {
         type PlotDiv = HTMLElement & { data?: Array<{ name?: string; x?: unknown[] }>; layout?: { title?: { text?: string } }; __e2e?: boolean };
-        const divs = [...document.querySelectorAll<PlotDiv>('.trainlab-chart')];
+        const divs = Array.from(document.querySelectorAll<PlotDiv>('.trainlab-chart'));
         const live = divs.find((d) => (d.layout?.title?.text ?? '').startsWith('Live training'));
         if (live === undefined || live.data === undefined) return undefined;
         const marked = live.__e2e === true;
@@ -124,7 +124,7 @@ test('end to end: Jupyter Notebook in Chromium runs the charts notebook, the liv
 
     // Wait for the whole notebook, then every chart is drawn.
     await page.waitForFunction(() => {
-      const divs = [...document.querySelectorAll('.trainlab-chart')];
+      const divs = Array.from(document.querySelectorAll('.trainlab-chart'));
       return divs.length === 8 && divs.every((d) => d.querySelector('.main-svg') !== null);
     }, undefined, { timeout: 120_000 });
     await page.locator('.cell').nth(3).screenshot({ path: path.join(ARTIFACTS, 'live-chart-final.png') });
