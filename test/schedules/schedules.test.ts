@@ -271,3 +271,35 @@ test('a schedule rejects negative, NaN and infinite steps', () => {
     assert.throws(() => s(step), /constant: step must be a finite number ≥ 0; received/);
   }
 });
+
+test('shape invariants: warmup rises, decays never rise, values stay within their bounds', () => {
+  const steps = Array.from({ length: 400 }, (_, i) => i * 0.75);
+  const monotone = (s: Schedule, from: number, to: number, direction: 1 | -1, label: string) => {
+    const xs = steps.filter((k) => k >= from && k <= to);
+    for (let i = 1; i < xs.length; i++) {
+      const d = (s(xs[i]) - s(xs[i - 1])) * direction;
+      assert.ok(d >= -1e-15, `${label}: not ${direction > 0 ? 'rising' : 'falling'} between ${xs[i - 1]} and ${xs[i]}`);
+    }
+  };
+  const bounded = (s: Schedule, lo: number, hi: number, label: string) => {
+    for (const k of steps) assert.ok(s(k) >= lo - 1e-15 && s(k) <= hi + 1e-15, `${label} at ${k}: ${s(k)} outside [${lo}, ${hi}]`);
+  };
+  const cos = cosineDecay({ initial: 0.1, decaySteps: 200, warmupSteps: 50, alpha: 0.05 });
+  monotone(cos, 0, 50, 1, 'cosineDecay warmup');
+  monotone(cos, 50, 300, -1, 'cosineDecay decay');
+  bounded(cos, 0, 0.1, 'cosineDecay');
+  const cycle = oneCycle({ maxLR: 0.2, totalSteps: 250, pctStart: 0.25 });
+  monotone(cycle, 0, 61.5, 1, 'oneCycle up');
+  monotone(cycle, 61.5, 300, -1, 'oneCycle down');
+  bounded(cycle, 0.2 / 25 / 1e4, 0.2, 'oneCycle');
+  for (const [label, s] of [
+    ['stepDecay', stepDecay({ initial: 1, factor: 0.7, every: 13 })],
+    ['exponentialDecay', exponentialDecay({ initial: 1, decayRate: 0.9, decaySteps: 7 })],
+    ['polynomialDecay', polynomialDecay({ initial: 1, end: 0.1, decaySteps: 100, power: 3 })],
+  ] as Array<[string, Schedule]>) {
+    monotone(s, 0, 300, -1, label);
+    bounded(s, 0, 1, label);
+  }
+  bounded(polynomialDecay({ initial: 1, end: 0.1, decaySteps: 100 }), 0.1, 1, 'polynomialDecay floor');
+  bounded(cosineDecayRestarts({ initial: 1, firstDecaySteps: 20, alpha: 0.1, mMul: 0.9 }), 0.1 * 0.9 ** 5, 1, 'cosineDecayRestarts');
+});
