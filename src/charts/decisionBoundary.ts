@@ -144,7 +144,7 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
   const range = (axis: 0 | 1): [number, number] => {
     const v = points.map((p) => p[axis]);
     const [lo, hi] = [Math.min(...v), Math.max(...v)];
-    const margin = (hi - lo || 1) * options.padding;
+    const margin = (hi > lo ? hi - lo : 1) * options.padding; // a single point still gets a visible area
     return [lo - margin, hi + margin];
   };
   const xs = linspace(...range(0), options.gridSize);

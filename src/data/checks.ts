@@ -6,7 +6,7 @@ export function assertFinite(x: tf.Tensor, where: string, field: string): void {
   const values = x.dataSync();
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
-      const cols = x.rank >= 2 ? x.size / (x.shape[0] || 1) : 1;
+      const cols = x.rank >= 2 ? x.size / Math.max(x.shape[0], 1) : 1;
       const at = x.rank >= 2 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
       throw new DataError(
         `${where}: ${field} contains ${String(values[i])} at ${at}. Drop or impute missing values first ` +

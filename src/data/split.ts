@@ -42,8 +42,9 @@ export function takeRows<D extends XY>(data: D, indices: number[]): D {
 
 /**
  * Shuffles the rows of `data` (seeded) and cuts them into training, validation and test
- * parts. The result owns new tensors; `data` is left as it was. Rounds each part's size to
- * the nearest row; a requested part that would get no rows is an error.
+ * parts. The result owns new tensors; `data` is left as it was; other fields (names,
+ * classes, a loaded set's raw `frame`) are shared by the parts as they are. Rounds each
+ * part's size to the nearest row; a requested part that would get no rows is an error.
  */
 export function splitData<D extends XY>(data: D, options: SplitOptions = {}): Split<D> {
   const { validation = 0.2, test = 0.2, seed = 0, stratify = false } = options;
