@@ -228,7 +228,7 @@ function convert(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType, pre
   const basePath = issue.path as PropertyKey[];
   const path = joinPath(prefix, formatPath(basePath));
   const received = valueAt(input, basePath);
-  const name = path === '' ? 'input' : path;
+  const name = path === '' ? 'options' : path;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const parent = valueAt(input, basePath);
@@ -247,7 +247,7 @@ function convert(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType, pre
     }
     case 'invalid_type': {
       const expected = expectedTypeText(issue.expected);
-      const missing = received === undefined && !hasKey(valueAt(input, basePath.slice(0, -1)), basePath[basePath.length - 1]);
+      const missing = basePath.length > 0 && received === undefined && !hasKey(valueAt(input, basePath.slice(0, -1)), basePath[basePath.length - 1]);
       const message = missing
         ? `${name} is required: ${expected}.`
         : `${name} must be ${expected}; received ${describe(received)}.`;
