@@ -180,14 +180,15 @@ export function load(name: DatasetName, options: LoadOptions = {}): LoadedData {
   ]);
   const classes = spec.task === 'classification' ? [...new Set(rows.map((row) => String(row[spec.target])))].sort() : [];
   const format = spec.task === 'regression' ? 'value' : target;
+  // Loaded lazily (before any tensor exists, so a failure leaks none): requiring danfojs-node takes about a second.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dfd = require('danfojs-node') as typeof import('danfojs-node');
+  const frame = new dfd.DataFrame(raw);
   const y = tf.tidy(() => {
     if (spec.task === 'regression') return tf.tensor2d(rows.map((row) => Number(row[spec.target])), [rows.length, 1]);
     const labels = rows.map((row) => classes.indexOf(String(row[spec.target])));
     return format === 'oneHot' ? (tf.oneHot(tf.tensor1d(labels, 'int32'), classes.length).toFloat() as tf.Tensor2D) : tf.tensor2d(labels, [labels.length, 1]);
   });
-  // Loaded lazily: requiring danfojs-node takes about a second.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dfd = require('danfojs-node') as typeof import('danfojs-node');
   return {
     name: checked,
     x: tf.tensor2d(features, [features.length, featureNames.length], 'float32'),
@@ -197,7 +198,7 @@ export function load(name: DatasetName, options: LoadOptions = {}): LoadedData {
     task: spec.task,
     classes,
     target: format,
-    frame: new dfd.DataFrame(raw),
+    frame,
     rowsInFile: raw.length,
     dropped: raw.length - rows.length,
     imputed,
