@@ -91,3 +91,13 @@ test('show rejects what it cannot display', () => {
     assert.throws(() => show(bad as never, { display: new FakeDisplay() }), (e: unknown) => e instanceof ChartError && /show: expected/.test(e.message), String(bad));
   }
 });
+
+test('show(danfojs DataFrame) renders its index, columns and escaped cells', async () => {
+  const dfd = await import('danfojs-node');
+  const df = new dfd.DataFrame([{ lr: 0.1, run: '<b>x</b>' }, { lr: 0.01, run: 'y' }]);
+  const d = new FakeDisplay();
+  show(df as never, { display: d });
+  const b = d.outputs[0].history[0];
+  assert.equal(b['text/plain'], ['     lr  run', '0   0.1  <b>x</b>', '1  0.01  y', '2 rows × 2 columns'].join('\n'));
+  assert.ok(String(b['text/html']).includes('<td style="text-align:left">&lt;b&gt;x&lt;/b&gt;</td>'));
+});
