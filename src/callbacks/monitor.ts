@@ -120,7 +120,8 @@ export abstract class MonitorCallback extends tf.Callback {
   protected monitorValue(logs: NumericLogs): number | undefined {
     const value = logs[this.monitor];
     if (value !== undefined) return value;
-    if (!this.warnedMissing) {
+    // An epoch cut short (stop button, NaN guard) has no validation logs: nothing to warn about.
+    if (!this.warnedMissing && !this.stopRequested()) {
       this.warnedMissing = true;
       const available = Object.keys(logs);
       console.warn(
@@ -130,6 +131,14 @@ export abstract class MonitorCallback extends tf.Callback {
       );
     }
     return undefined;
+  }
+
+  private stopRequested(): boolean {
+    try {
+      return this.model?.stopTraining === true;
+    } catch {
+      return false; // uncompiled Sequential models throw on stopTraining
+    }
   }
 
   /** Re-arms the missing-metric warning; subclasses call it from onTrainBegin. */

@@ -20,8 +20,11 @@ type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { 
 
 /** Options of {@link train} beyond the config. */
 export interface TrainOptions {
-  /** Extra tfjs callbacks (trainlab's or your own), run after the ones the config implies. Defaults to none. */
-  callbacks?: Array<InstanceType<typeof tf.Callback>>;
+  /**
+   * Extra callbacks, run after the ones the config implies: trainlab's, any `tf.Callback`,
+   * or plain `{onEpochEnd, onBatchEnd, ...}` objects as `model.fit` takes. Defaults to none.
+   */
+  callbacks?: Array<InstanceType<typeof tf.Callback> | tf.CustomCallbackArgs>;
   /**
    * Show a progress bar: `true`, `false`, or its options. Defaults to `true` in a notebook
    * (one output updated in place) and `false` elsewhere.
@@ -58,6 +61,7 @@ function validateOptions(options: unknown): string[] {
   const o = options as TrainOptions;
   const problems: string[] = [];
   if (o.callbacks !== undefined && !Array.isArray(o.callbacks)) problems.push(`options.callbacks must be an array of tfjs callbacks, received ${describe(o.callbacks)}.`);
+  else if (o.callbacks?.some((c) => typeof c !== 'object' || c === null)) problems.push(`options.callbacks must hold callback objects, received ${describe(o.callbacks)}.`);
   if (o.onBusy !== undefined && o.onBusy !== 'stop' && o.onBusy !== 'wait') problems.push(`options.onBusy ${describe(o.onBusy)} is not one of 'stop' | 'wait'.`);
   return problems;
 }
@@ -154,7 +158,10 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
       nanGuard = new TerminateOnNaN({ verbose: false });
       callbacks.push(nanGuard);
     }
-    callbacks.push(...(userCallbacks as Array<InstanceType<typeof tf.Callback>>));
+    for (const c of userCallbacks) {
+      // fit() only converts plain hook objects when the whole list is plain; convert them here.
+      callbacks.push((typeof (c as { setModel?: unknown }).setModel === 'function' ? c : new tf.CustomCallback(c as tf.CustomCallbackArgs)) as InstanceType<typeof tf.Callback>);
+    }
     for (const c of userCallbacks) if (c instanceof LearningRateScheduler || c instanceof ReduceLROnPlateau) owned.push(c);
     const progress = options.progress ?? getDisplay().inNotebook;
     if (progress !== false) callbacks.push(new ProgressBar(progress === true ? {} : progress));

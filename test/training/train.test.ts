@@ -211,3 +211,37 @@ test('train rejects a non-model and reports every data problem at once', async (
   await assert.rejects(train(mlp(), { x, y }), (e: unknown) => e instanceof TrainingError && e.problems.length === 3);
   tf.dispose([x, y]);
 });
+
+test('train accepts plain {onEpochEnd} hook objects and validationData from the config', async () => {
+  await tf.setBackend('cpu');
+  const { x, y } = regressionData(32);
+  const val = regressionData(8, 9);
+  const model = mlp(1);
+  const seen: number[] = [];
+  const run = await train(model, { x, y }, { epochs: 2, validationData: [val.x, val.y] }, { progress: false, callbacks: [{ onEpochEnd: async (epoch) => void seen.push(epoch) }] });
+  assert.deepEqual(seen, [0, 1]);
+  assert.equal(run.monitor, 'val_loss');
+  assert.equal(typeof run.history[1].val_loss, 'number');
+  disposeTrainingState(model);
+  tf.dispose([x, y, val.x, val.y]);
+});
+
+test('train: an interrupted epoch without validation logs does not make earlyStopping warn', async () => {
+  await tf.setBackend('cpu');
+  const { x, y } = regressionData(64);
+  const model = mlp(1);
+  const warned: string[] = [];
+  const original = console.warn;
+  console.warn = (m: unknown) => void warned.push(String(m));
+  try {
+    const stopper = { onBatchEnd: async (batch: number) => void (batch === 2 && process.emit('SIGINT')) };
+    const run = await train(model, { x, y }, { epochs: 5, batchSize: 8, validationSplit: 0.25, earlyStopping: { patience: 2 } }, { progress: false, callbacks: [stopper] });
+    assert.equal(run.end, 'interrupted');
+    assert.equal(run.history[0].val_loss, undefined, 'the cut-short epoch has no validation');
+  } finally {
+    console.warn = original;
+  }
+  assert.deepEqual(warned, []);
+  disposeTrainingState(model);
+  tf.dispose([x, y]);
+});
