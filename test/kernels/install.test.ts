@@ -75,8 +75,8 @@ test('Identity shares data: a clone outlives its disposed original, and variable
   const copy = tf.clone(original);
   original.dispose();
   assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3]);
-  const v = tf.variable(copy);
-  const doubled = tf.mul(v, 2);
+  const v: tf.Variable = tf.variable(copy as tf.Tensor);
+  const doubled: tf.Tensor = tf.mul(v, 2);
   v.assign(doubled);
   doubled.dispose();
   assert.deepEqual(Array.from(v.dataSync()), [2, 4, 6]);
