@@ -132,6 +132,23 @@ test('end to end: Jupyter Notebook in Chromium runs the charts notebook, the liv
     assert.deepEqual(errors, []);
     assert.deepEqual(dialogs, []);
     fs.writeFileSync(path.join(ARTIFACTS, 'live-chart-samples.json'), JSON.stringify(samples, null, 1));
+
+    // Save, then reopen in a fresh page without running anything: every chart renders from the saved outputs.
+    await page.waitForFunction(() => (window as unknown as { Jupyter: { notebook: { kernel_busy?: boolean } } }).Jupyter.notebook.kernel_busy !== true, undefined, { timeout: 120_000 });
+    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'charts-live.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+    const savedHtml = saved.cells.flatMap((c) => c.outputs ?? []).map((o) => [o.data?.['text/html']].flat().join(''));
+    assert.equal(savedHtml.filter((h) => h.includes('plotly.js v')).length, 1, 'the saved notebook holds plotly.js once');
+    const reopened = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const reopenErrors: string[] = [];
+    reopened.on('pageerror', (e) => reopenErrors.push(String(e)));
+    await reopened.goto(`${base}/notebooks/charts-live.ipynb`);
+    await reopened.waitForFunction(() => {
+      const divs = Array.from(document.querySelectorAll('.trainlab-chart'));
+      return divs.length === 8 && divs.every((d) => d.querySelector('.main-svg') !== null);
+    }, undefined, { timeout: 60_000 });
+    await reopened.screenshot({ path: path.join(ARTIFACTS, 'notebook-reopened.png'), fullPage: true });
+    assert.deepEqual(reopenErrors, []);
   } finally {
     await browser.close();
     if (server.pid !== undefined && server.exitCode === null) {
