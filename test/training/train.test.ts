@@ -218,7 +218,7 @@ test('train accepts plain {onEpochEnd} hook objects and validationData from the 
   const val = regressionData(8, 9);
   const model = mlp(1);
   const seen: number[] = [];
-  const run = await train(model, { x, y }, { epochs: 2, validationData: [val.x, val.y] }, { progress: false, callbacks: [{ onEpochEnd: async (epoch) => void seen.push(epoch) }] });
+  const run = await train(model, { x, y }, { epochs: 2, validationData: [val.x, val.y] }, { progress: false, callbacks: [{ onEpochEnd: async (epoch: number) => void seen.push(epoch) }] });
   assert.deepEqual(seen, [0, 1]);
   assert.equal(run.monitor, 'val_loss');
   assert.equal(typeof run.history[1].val_loss, 'number');
