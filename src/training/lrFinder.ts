@@ -27,15 +27,18 @@ export interface FindLearningRateOptions {
   seed?: number;
 }
 
-/** The three suggestions fastai's `lr_find` makes. */
-export interface LearningRateSuggestions {
+/**
+ * The three suggestions fastai's `lr_find` makes. A type alias (not an interface) so that a
+ * result can be passed to `charts.lrFinder`, whose `suggestions` is a record of name → rate.
+ */
+export type LearningRateSuggestions = {
   /** Where the smoothed loss falls fastest against log(lr). */
   steepest: number | undefined;
   /** A tenth of the rate with the lowest smoothed loss. */
   minimumDiv10: number | undefined;
   /** fastai's "valley": about two thirds down the longest descending stretch of the curve. */
   valley: number | undefined;
-}
+};
 
 /** What {@link findLearningRate} returns; `lrFinder` in charts plots it. */
 export interface LearningRateFinderResult {
