@@ -135,10 +135,18 @@ test('end to end: Jupyter Notebook in Chromium runs the charts notebook, the liv
 
     // Save, then reopen in a fresh page without running anything: every chart renders from the saved outputs.
     await page.waitForFunction(() => (window as unknown as { Jupyter: { notebook: { kernel_busy?: boolean } } }).Jupyter.notebook.kernel_busy !== true, undefined, { timeout: 120_000 });
+    // Re-run the first chart cell: plotly.js moves to it and leaves the last cell's chart (update_display_data).
+    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_cells(i: number[]): void } } }).Jupyter.notebook.execute_cells([2]));
+    await page.waitForFunction(() => {
+      const J = (window as unknown as { Jupyter: { notebook: { kernel_busy?: boolean; get_cell(i: number): { input_prompt_number: number | string } } } }).Jupyter;
+      return J.notebook.get_cell(2).input_prompt_number === 5 && J.notebook.kernel_busy !== true;
+    }, undefined, { timeout: 60_000 });
     await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
     const saved = JSON.parse(fs.readFileSync(path.join(dir, 'charts-live.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
     const savedHtml = saved.cells.flatMap((c) => c.outputs ?? []).map((o) => [o.data?.['text/html']].flat().join(''));
     assert.equal(savedHtml.filter((h) => h.includes('plotly.js v')).length, 1, 'the saved notebook holds plotly.js once');
+    const carrierCell = saved.cells.findIndex((c) => (c.outputs ?? []).some((o) => [o.data?.['text/html']].flat().join('').includes('plotly.js v')));
+    assert.equal(carrierCell, 2, 'in the chart cell run last, above the other charts');
     const reopened = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const reopenErrors: string[] = [];
     reopened.on('pageerror', (e) => reopenErrors.push(String(e)));
