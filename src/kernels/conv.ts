@@ -1,38 +1,50 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMul } from './matMul';
 import { dispose, heapF32, reshapeInfo, runStock, type WasmBackend, type WasmKernelArgs } from './wasmBackend';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
-/** im2col buffers above this many floats are built and multiplied batch slice by batch slice. */
+/** Patch buffers above this many floats are built and multiplied batch slice by batch slice. */
 const MAX_PATCH_FLOATS = 1 << 22;
 
 /**
- * Writes the patches of samples [n0, n1) of NHWC `x` as rows of `cols`
- * ([(n1-n0)·outH·outW, filterH·filterW·inChannels], zero where the window hits padding).
+ * Writes the patches of samples [n0, n1) of NHWC `x` as the columns of `colsT`
+ * ([filterH·filterW·inChannels, (n1-n0)·outH·outW], zero where a window hits padding).
+ * Row k = (fr, fc, c) of colsT is x shifted by that filter tap, so with stride 1 and one
+ * channel each output row is one contiguous copy.
  */
-function im2col(x: Float32Array, cols: Float32Array, info: Conv2DInfo, n0: number, n1: number): void {
+function im2colT(x: Float32Array, colsT: Float32Array, info: Conv2DInfo, n0: number, n1: number): void {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const rowLength = filterHeight * filterWidth * inChannels;
-  let row = 0;
-  for (let n = n0; n < n1; n++) {
-    const xBatch = n * inHeight * inWidth * inChannels;
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, row++) {
-        let k = row * rowLength;
-        for (let fr = 0; fr < filterHeight; fr++) {
-          const ih = oh * strideHeight - padTop + fr * dilationHeight;
-          const rowInside = ih >= 0 && ih < inHeight;
-          for (let fc = 0; fc < filterWidth; fc++) {
-            const iw = ow * strideWidth - padLeft + fc * dilationWidth;
-            if (rowInside && iw >= 0 && iw < inWidth) {
-              const src = xBatch + (ih * inWidth + iw) * inChannels;
-              for (let c = 0; c < inChannels; c++) cols[k++] = x[src + c];
+  const columns = (n1 - n0) * outHeight * outWidth;
+  let k = 0;
+  for (let fr = 0; fr < filterHeight; fr++) {
+    for (let fc = 0; fc < filterWidth; fc++) {
+      // Output columns whose input column lies inside x for this tap: ow in [owMin, owMax).
+      const shift = fc * dilationWidth - padLeft;
+      const owMin = Math.max(0, Math.ceil(-shift / strideWidth));
+      const owMax = Math.min(outWidth, Math.floor((inWidth - 1 - shift) / strideWidth) + 1);
+      for (let c = 0; c < inChannels; c++, k++) {
+        let col = k * columns;
+        for (let n = n0; n < n1; n++) {
+          const xBatch = n * inHeight * inWidth * inChannels;
+          for (let oh = 0; oh < outHeight; oh++, col += outWidth) {
+            const ih = oh * strideHeight - padTop + fr * dilationHeight;
+            if (ih < 0 || ih >= inHeight || owMin >= owMax) {
+              colsT.fill(0, col, col + outWidth);
+              continue;
+            }
+            if (owMin > 0) colsT.fill(0, col, col + owMin);
+            if (owMax < outWidth) colsT.fill(0, col + owMax, col + outWidth);
+            const rowBase = xBatch + ih * inWidth * inChannels + c;
+            if (strideWidth === 1 && inChannels === 1) {
+              const from = rowBase + owMin + shift;
+              colsT.set(x.subarray(from, from + owMax - owMin), col + owMin);
             } else {
-              for (let c = 0; c < inChannels; c++) cols[k++] = 0;
+              const step = strideWidth * inChannels;
+              let src = rowBase + (owMin * strideWidth + shift) * inChannels;
+              for (let ow = owMin; ow < owMax; ow++, src += step) colsT[col + ow] = x[src];
             }
           }
         }
@@ -82,11 +94,11 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs)
     try {
       for (let n0 = 0; n0 < batch; n0 += perSlice) {
         const n1 = Math.min(batch, n0 + perSlice);
-        const cols = backend.makeOutput([(n1 - n0) * positions, patchLength], 'float32');
-        im2col(heapF32(backend, x), heapF32(backend, cols), info, n0, n1);
+        const colsT = backend.makeOutput([patchLength, (n1 - n0) * positions], 'float32');
+        im2colT(heapF32(backend, x), heapF32(backend, colsT), info, n0, n1);
         const dyPart = n0 === 0 && n1 === batch ? dy2d : sliceRows(backend, dy2d, n0 * positions, n1 * positions);
-        const part = batchMatMul({ inputs: { a: cols, b: dyPart }, backend, attrs: { transposeA: true, transposeB: false } });
-        dispose(backend, cols);
+        const part = runStock('BatchMatMul', { a: colsT, b: dyPart }, backend, { transposeA: false, transposeB: false });
+        dispose(backend, colsT);
         if (dyPart !== dy2d) dispose(backend, dyPart);
         if (total === undefined) {
           total = part;

@@ -26,7 +26,9 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): tf.Tens
   const { strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  let o = 0;
+  // Window taps outside, channels inside: memory is read contiguously, one channel per lane.
+  const best = new Float32Array(channels);
+  const at = new Int32Array(channels);
   for (let n = 0; n < batchSize; n++) {
     const xBatch = n * inHeight * inWidth * channels;
     for (let oh = 0; oh < outHeight; oh++) {
@@ -39,21 +41,22 @@ export function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): tf.Tens
         let colMin = colCorner;
         while (colMin < 0) colMin += dilationWidth;
         const colMax = Math.min(inWidth, colCorner + effectiveFilterWidth);
-        for (let c = 0; c < channels; c++, o++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let at = -1;
-          for (let r = rowMin; r < rowMax; r += dilationHeight) {
-            const rowBase = xBatch + r * inWidth * channels + c;
-            for (let q = colMin; q < colMax; q += dilationWidth) {
-              const i = rowBase + q * channels;
-              if (xv[i] > best) {
-                best = xv[i];
-                at = i;
+        best.fill(Number.NEGATIVE_INFINITY);
+        at.fill(-1);
+        for (let r = rowMin; r < rowMax; r += dilationHeight) {
+          for (let q = colMin; q < colMax; q += dilationWidth) {
+            const base = xBatch + (r * inWidth + q) * channels;
+            for (let c = 0; c < channels; c++) {
+              const v = xv[base + c];
+              if (v > best[c]) {
+                best[c] = v;
+                at[c] = base + c;
               }
             }
           }
-          if (at >= 0) dx[at] += dyv[o];
         }
+        const o = ((n * outHeight + oh) * outWidth + ow) * channels;
+        for (let c = 0; c < channels; c++) if (at[c] >= 0) dx[at[c]] += dyv[o + c];
       }
     }
   }
