@@ -139,7 +139,8 @@ test('end to end: Jupyter Notebook in Chromium runs the charts notebook, the liv
     await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_cells(i: number[]): void } } }).Jupyter.notebook.execute_cells([2]));
     await page.waitForFunction(() => {
       const J = (window as unknown as { Jupyter: { notebook: { kernel_busy?: boolean; get_cell(i: number): { input_prompt_number: number | string } } } }).Jupyter;
-      return J.notebook.get_cell(2).input_prompt_number === 5 && J.notebook.kernel_busy !== true;
+      // Run All gave the 5 code cells prompts 1-5; the re-run is number 6.
+      return J.notebook.get_cell(2).input_prompt_number === 6 && J.notebook.kernel_busy !== true;
     }, undefined, { timeout: 60_000 });
     await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
     const saved = JSON.parse(fs.readFileSync(path.join(dir, 'charts-live.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };

@@ -38,6 +38,8 @@ test('charts-demo notebook: chart bundles, one plotly.js copy, live chart ended 
   const updates = /live updates: (\d+), epochs: 20/.exec(stdoutOf(nb));
   assert.ok(updates !== null && Number(updates[1]) >= 3, `live updates line: ${stdoutOf(nb)}`);
 
+  assert.match(stdoutOf(nb), /^display: inNotebook=true, multiMime=true$/m, 'getDisplay() found the kernel and its multi-MIME writer');
+
   const table = nb.cells[2].outputs?.find((o) => o.data !== undefined && !(PLOTLY_MIME in o.data));
   assert.ok(table !== undefined);
   assert.ok(html(table).includes('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'));
