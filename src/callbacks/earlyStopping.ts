@@ -97,6 +97,11 @@ export class EarlyStopping extends MonitorCallback {
     this.disposeBestWeights();
   }
 
+  /** Frees the saved best weights without restoring them (train() calls it when a fit throws). */
+  release(): void {
+    this.disposeBestWeights();
+  }
+
   private saveBestWeights(): void {
     this.disposeBestWeights();
     // getWeights() returns the live variables; later updates would overwrite them.

@@ -51,7 +51,7 @@ export interface SweepOptions {
   /** Display for progress. Defaults to `getDisplay()`. */
   display?: Display;
   /** Fresh callbacks for each run (callbacks keep state, so they are not shared). Defaults to none. */
-  callbacks?: (config: TrainingConfig) => Array<InstanceType<typeof tf.Callback>>;
+  callbacks?: (config: TrainingConfig) => Array<InstanceType<typeof tf.Callback> | tf.CustomCallbackArgs>;
 }
 
 /** One row of the results table. */

@@ -129,7 +129,7 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
   const release = await acquireModel(model, control, options.onBusy ?? 'stop');
   const onSigint = () => control.request('interrupted');
   process.on('SIGINT', onSigint);
-  const owned: Array<LearningRateScheduler | ReduceLROnPlateau> = [];
+  const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
   try {
     if (control.stopRequest !== undefined) return emptyResult(cfg, control.stopRequest, started);
     if (cfg.seed !== undefined) setSeed(cfg.seed);
@@ -151,6 +151,7 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
     let stopper: EarlyStopping | undefined;
     if (cfg.earlyStopping !== false) {
       stopper = new EarlyStopping({ ...cfg.earlyStopping });
+      owned.push(stopper);
       callbacks.push(stopper);
     }
     let nanGuard: TerminateOnNaN | undefined;

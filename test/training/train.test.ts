@@ -245,3 +245,25 @@ test('train: an interrupted epoch without validation logs does not make earlySto
   disposeTrainingState(model);
   tf.dispose([x, y]);
 });
+
+test('train: a callback that throws mid-fit leaves no saved weights, listeners or claims behind', async () => {
+  await tf.setBackend('cpu');
+  const { x, y } = regressionData(32);
+  const model = mlp(1);
+  await train(model, { x, y }, { epochs: 1 }, { progress: false }); // optimizer of a previous run
+  const before = tf.memory().numTensors;
+  const listeners = process.listenerCount('SIGINT');
+  const boom = { onEpochEnd: async (epoch: number) => { if (epoch === 1) throw new Error('boom'); } };
+  await assert.rejects(
+    train(model, { x, y }, { epochs: 5, earlyStopping: { monitor: 'loss', patience: 9, restoreBestWeights: true }, lrSchedule: { name: 'constant', value: 0.01 } }, { progress: false, callbacks: [boom] }),
+    /boom/,
+  );
+  assert.equal(process.listenerCount('SIGINT'), listeners);
+  assert.equal(isTraining(model), false);
+  // What remains is the new run's optimizer slots, replacing the previous run's.
+  assert.equal(tf.memory().numTensors, before);
+  const again = await train(model, { x, y }, { epochs: 1, lrSchedule: { name: 'constant', value: 0.01 } }, { progress: false });
+  assert.equal(again.end, 'completed', 'no stale schedule claim on the model');
+  disposeTrainingState(model);
+  tf.dispose([x, y]);
+});
