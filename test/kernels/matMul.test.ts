@@ -18,6 +18,12 @@ const cases: Case[] = [
   [[2, 5, 3], [2, 4, 5], true, true],
   [[2, 3, 4, 5], [2, 3, 6, 5], false, true],
   [[2, 3, 5, 4], [2, 3, 5, 6], true, false],
+  // Large enough to be multiplied slice by slice, with and without broadcast batches.
+  [[3, 20, 30], [3, 30, 25], false, false],
+  [[3, 30, 20], [1, 25, 30], true, true],
+  [[1, 20, 30], [4, 30, 25], false, false],
+  [[2, 3, 20, 30], [2, 3, 25, 30], false, true],
+  [[2, 1, 20, 30], [1, 3, 30, 25], false, false],
 ];
 
 /** Output weights make each gradient depend on where each output lands. */
@@ -28,12 +34,14 @@ function weightedSum(y: tf.Tensor, seed: number): tf.Scalar {
 for (const [aShape, bShape, transposeA, transposeB] of cases) {
   const label = `matMul [${aShape}]${transposeA ? 'ᵀ' : ''} x [${bShape}]${transposeB ? 'ᵀ' : ''}`;
 
-  test(`${label}: BatchMatMul forward and gradients match cpu`, async () => {
+  test(`${label}: BatchMatMul forward (and gradients unless batches broadcast) match cpu`, async () => {
     await assertMatchesCpu(label, () =>
       tf.tidy(() => {
         const a = randomTensor(aShape, 1);
         const b = randomTensor(bShape, 2);
         const y = tf.matMul(a, b, transposeA, transposeB);
+        // tfjs has no gradient for broadcast batch dimensions (on any backend).
+        if (aShape.slice(0, -2).join() !== bShape.slice(0, -2).join()) return [y];
         const [da, db] = tf.grads((x: tf.Tensor, w: tf.Tensor) => weightedSum(tf.matMul(x, w, transposeA, transposeB), 3))([a, b]);
         return [y, da, db];
       }),
