@@ -3,7 +3,7 @@
  * backend available here. Writes bench/results.json and bench/results.md.
  *
  * Flags: --only=mlp,cnn (workload ids), --backends=cpu,wasm-stock,trainlab,tensorflow,
- * --runs=N (timed runs, default 5), --seconds=S (target length of one run, default 2.5).
+ * --runs=N (timed runs, default 5), --seconds=S (target wall-clock length of one run, default 2).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -91,7 +91,7 @@ function parseArgs(argv: string[]): Args {
     only: list('only'),
     backends: list('backends'),
     runs: Number(get('runs') ?? 5),
-    seconds: Number(get('seconds') ?? 2.5),
+    seconds: Number(get('seconds') ?? 2),
   };
 }
 
@@ -127,7 +127,7 @@ async function prepare(workload: Workload, backend: BackendChoice, args: Args): 
     // The first fit compiles kernels and allocates; the second sizes the timed runs.
     const warm = setup.data(2);
     await timeFit(setup, warm.x, warm.y);
-    const warmSeconds = (await timeFit(setup, warm.x, warm.y)).cpu;
+    const warmSeconds = (await timeFit(setup, warm.x, warm.y)).wall;
     tf.dispose([warm.x, warm.y]);
     const batches = Math.max(2, Math.min(400, Math.round((args.seconds / warmSeconds) * 2)));
     result.batchesPerRun = batches;
