@@ -37,6 +37,6 @@ export { applyRegularization, regularizationPenalty, setDropoutRate, gaussianNoi
 export type { WeightPenalty, RegularizationReport, GaussianNoiseOptions, MixupOptions, RandomFlipOptions, RandomShiftOptions } from './regularization';
 export { train, disposeTrainingState, isTraining, stopTraining, TrainingError } from './training';
 export { findLearningRate, suggestLearningRates, sweep } from './training';
-export type { TrainOptions, TrainData, TensorData, RunResult, EpochRecord, RunEnd, OnBusy } from './training';
+export type { TrainOptions, TrainData, TensorData, DatasetData, Batch, RunResult, EpochRecord, RunEnd, OnBusy } from './training';
 export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './training';
 export type { SweepSpace, GridSpace, GridSpaceSpec, RandomSpace, Distribution, SweepOptions, SweepResult, SweepRun, SweepRow } from './training';

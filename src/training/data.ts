@@ -10,8 +10,59 @@ export interface TensorData {
   y: tf.Tensor;
 }
 
-/** What `train`, `findLearningRate` and `sweep` accept as data. */
-export type TrainData = TensorData;
+/** One batch as `model.fitDataset` takes it. */
+export type Batch = { xs: tf.Tensor; ys: tf.Tensor };
+
+/**
+ * Streamed data for `train`: a `tf.data.Dataset` of batches `{xs, ys}` (e.g.
+ * `tf.data.array(...).batch(32)` or a mapped `tf.data.csv(...)`), trained with
+ * `model.fitDataset`, so data larger than memory works. `config.batchSize`, `shuffle` and
+ * `validationSplit` do not apply (batch and shuffle the dataset itself); validation comes
+ * from `validation` or `config.validationData`.
+ */
+export interface DatasetData {
+  dataset: tf.data.Dataset<Batch>;
+  /** Batches of validation data. Defaults to none (or `config.validationData`). */
+  validation?: tf.data.Dataset<Batch>;
+  /** Batches per epoch, for datasets that repeat forever. Defaults to one full pass. */
+  batchesPerEpoch?: number;
+}
+
+/** What `train` accepts as data: tensors in memory (`findLearningRate` and `sweep` take `TensorData`). */
+export type TrainData = TensorData | DatasetData;
+
+export function isDatasetData(data: unknown): data is DatasetData {
+  return typeof data === 'object' && data !== null && 'dataset' in data;
+}
+
+/** Problems with streamed data: read the first batch (then dispose it) to check its shapes against the model. */
+export async function datasetProblems(model: tf.LayersModel, data: DatasetData, sparseTargets: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  if (!(data.dataset instanceof tf.data.Dataset)) return [`data.dataset must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.dataset)}.`];
+  if (data.validation !== undefined && !(data.validation instanceof tf.data.Dataset)) problems.push(`data.validation must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.validation)}.`);
+  if (data.batchesPerEpoch !== undefined && !(Number.isInteger(data.batchesPerEpoch) && data.batchesPerEpoch > 0)) {
+    problems.push(`data.batchesPerEpoch must be a whole number >= 1, received ${describe(data.batchesPerEpoch)}.`);
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    problems.push(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; train supports one of each. Use model.fitDataset directly.`);
+    return problems;
+  }
+  const first = await data.dataset.take(1).toArray();
+  if (first.length === 0) return [...problems, 'data.dataset is empty. Pass a dataset with at least one batch.'];
+  const batch = first[0] as unknown;
+  try {
+    if (typeof batch !== 'object' || batch === null || !('xs' in batch) || !('ys' in batch)) {
+      problems.push(`data.dataset must yield batches {xs, ys}, its first element is ${describe(batch)}. Map it, e.g. dataset.map(({x, y}) => ({xs: x, ys: y})).batch(32).`);
+    } else {
+      const { xs, ys } = batch as Batch;
+      const found = dataProblems(model, xs, ys, 'data.dataset batch', sparseTargets).filter((p) => !/NaN or infinite/.test(p));
+      problems.push(...found.map((p) => p.replace(/ Pass \{x.*$/, '')));
+    }
+  } finally {
+    tf.dispose(batch as tf.TensorContainer);
+  }
+  return problems;
+}
 
 function shapeText(shape: ReadonlyArray<number | null>): string {
   return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
@@ -64,7 +115,7 @@ export function dataProblems(model: tf.LayersModel, x: unknown, y: unknown, labe
 /** Problems with `data` as a whole (shape of the argument, single input/output models). */
 export function trainDataProblems(model: tf.LayersModel, data: unknown, sparseTargets: boolean): string[] {
   if (typeof data !== 'object' || data === null || !('x' in data) || !('y' in data)) {
-    return [`data must be {x, y} with two tf.Tensors, received ${describe(data)}. Pass e.g. {x: xs, y: ys}.`];
+    return [`data must be {x, y} with two tf.Tensors (or {dataset} with a tf.data.Dataset of batches), received ${describe(data)}. Pass e.g. {x: xs, y: ys}.`];
   }
   const problems: string[] = [];
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {

@@ -3,7 +3,7 @@ import { mulberry32 } from '../backend/seed';
 import { defineConfig, optimizerFromConfig, resolveLoss, type TrainingConfig, type TrainingConfigInput } from '../config';
 import { setLearningRate } from '../optimizers';
 import { acquireModel, RunControl } from './control';
-import { checkModel, trainDataProblems, type TrainData } from './data';
+import { checkModel, trainDataProblems, type TensorData } from './data';
 import { describe, TrainingError } from './errors';
 
 /** Options of {@link findLearningRate}. */
@@ -155,7 +155,7 @@ type CompileArgs = Parameters<tf.LayersModel['compile']>[0];
  *
  * @example const lr = await findLearningRate(() => buildModel(), {x, y}, {config: {optimizer: 'adam', batchSize: 64}})
  */
-export async function findLearningRate(model: ModelOrFactory, data: TrainData, options: FindLearningRateOptions = {}): Promise<LearningRateFinderResult> {
+export async function findLearningRate(model: ModelOrFactory, data: TensorData, options: FindLearningRateOptions = {}): Promise<LearningRateFinderResult> {
   const started = Date.now();
   if (typeof options !== 'object' || options === null) throw new TrainingError('findLearningRate', [`options must be an object, received ${describe(options)}.`]);
   const problems = problemsOf(options);

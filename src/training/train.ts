@@ -11,7 +11,7 @@ import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
 import { getDisplay } from '../display';
 import { applyRegularization, setDropoutRate } from '../regularization';
 import { acquireModel, RunControl, type OnBusy } from './control';
-import { checkModel, dataProblems, trainDataProblems, type TrainData } from './data';
+import { checkModel, dataProblems, datasetProblems, isDatasetData, trainDataProblems, type TensorData, type TrainData } from './data';
 import { describe, TrainingError } from './errors';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 
@@ -102,12 +102,19 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
   const cfg = defineConfig(config as TrainingConfigInput);
   const problems = validateOptions(options);
   const sparse = cfg.loss === 'sparseCategoricalCrossentropy';
-  problems.push(...trainDataProblems(model, data, sparse));
+  const streamed = isDatasetData(data);
+  if (streamed) {
+    problems.push(...(await datasetProblems(model, data, sparse)));
+    if (cfg.validationSplit !== undefined) problems.push('validationSplit cannot split a streamed dataset. Pass data.validation (a dataset) or config.validationData instead.');
+    if (data.validation !== undefined && cfg.validationData !== undefined) problems.push('data.validation and config.validationData are both set. Use one.');
+  } else {
+    problems.push(...trainDataProblems(model, data, sparse));
+  }
   if (cfg.validationData !== undefined) {
     problems.push(...dataProblems(model, cfg.validationData[0], cfg.validationData[1], 'validationData', sparse));
   }
-  if (cfg.validationSplit !== undefined && problems.length === 0) {
-    const n = data.x.shape[0];
+  if (!streamed && cfg.validationSplit !== undefined && problems.length === 0) {
+    const n = (data as TensorData).x.shape[0];
     const trainCount = Math.floor(n * (1 - cfg.validationSplit));
     if (trainCount < 1 || n - trainCount < 1) {
       problems.push(`validationSplit ${cfg.validationSplit} of ${n} examples leaves ${trainCount} for training and ${n - trainCount} for validation; both need at least 1. Use more data or another split.`);
@@ -167,15 +174,23 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
     const progress = options.progress ?? getDisplay().inNotebook;
     if (progress !== false) callbacks.push(new ProgressBar(progress === true ? {} : progress));
 
-    const history = await model.fit(data.x, data.y, {
-      batchSize: cfg.batchSize,
-      epochs: cfg.epochs,
-      shuffle: cfg.shuffle,
-      validationSplit: cfg.validationSplit,
-      validationData: cfg.validationData as [tf.Tensor, tf.Tensor] | undefined,
-      callbacks,
-      verbose: 0,
-    });
+    const history = isDatasetData(data)
+      ? await model.fitDataset(data.dataset, {
+          epochs: cfg.epochs,
+          batchesPerEpoch: data.batchesPerEpoch,
+          validationData: data.validation ?? (cfg.validationData as [tf.Tensor, tf.Tensor] | undefined),
+          callbacks,
+          verbose: 0,
+        })
+      : await model.fit(data.x, data.y, {
+          batchSize: cfg.batchSize,
+          epochs: cfg.epochs,
+          shuffle: cfg.shuffle,
+          validationSplit: cfg.validationSplit,
+          validationData: cfg.validationData as [tf.Tensor, tf.Tensor] | undefined,
+          callbacks,
+          verbose: 0,
+        });
     const records = epochRecords(history.epoch, history.history as Record<string, unknown[]>);
     const stoppedEarly = stopper !== undefined && stopper.stoppedEpoch > 0;
     let end: RunEnd = 'completed';

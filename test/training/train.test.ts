@@ -181,7 +181,7 @@ const badInputs: Array<[string, () => { model: tf.LayersModel; data: unknown; co
   ['empty data', () => { const x = tf.zeros([0, 2]); const y = tf.zeros([0, 1]); return { model: mlp(), data: { x, y }, cleanup: [x, y] }; }, /train: data is empty/],
   ['not tensors', () => ({ model: mlp(), data: { x: [[1, 2]], y: [[1]] }, cleanup: [] }), /train: 2 problems:\n  - data\.x must be a live tf\.Tensor, received \[\[1,2\]\]/],
   ['disposed tensor', () => { const x = tf.zeros([2, 2]); x.dispose(); const y = tf.zeros([2, 1]); return { model: mlp(), data: { x, y }, cleanup: [y] }; }, /data\.x must be a live tf\.Tensor, received a disposed tensor/],
-  ['data not an object', () => ({ model: mlp(), data: 5, cleanup: [] }), /train: data must be \{x, y\} with two tf\.Tensors, received 5/],
+  ['data not an object', () => ({ model: mlp(), data: 5, cleanup: [] }), /train: data must be \{x, y\} with two tf\.Tensors \(or \{dataset\} with a tf\.data\.Dataset of batches\), received 5/],
   ['bad config', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, config: { learningRate: -1, epochs: 0 }, cleanup: [x, y] }; }, ConfigError],
   ['validationSplit too large for the data', () => { const x = tf.zeros([1, 2]); const y = tf.zeros([1, 1]); return { model: mlp(), data: { x, y }, config: { validationSplit: 0.5 }, cleanup: [x, y] }; }, /validationSplit 0\.5 of 1 examples leaves 0 for training/],
   ['dropout without a Dropout layer', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, config: { regularization: { dropout: 0.2 } }, cleanup: [x, y] }; }, /regularization\.dropout is 0\.2 but model '.*' has no Dropout layer/],
