@@ -110,3 +110,25 @@ test('liveChart in a real model.fit (alone and next to a tfjs callback), no tens
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test("liveChart in trainlab's train: epochs, lr from the logs, final figure; lossCurves and compareRuns take the RunResult", async () => {
+  const { train } = await import('../../src/training');
+  const { charts } = await import('../../src');
+  await useBackend('cpu');
+  setSeed(2);
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+  const x = tf.randomNormal([64, 2]);
+  const y = tf.randomNormal([64, 1]);
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 0 });
+  const run = await train(model, { x, y }, { epochs: 3, validationSplit: 0.25, loss: 'meanSquaredError' }, { callbacks: [cb] });
+  assert.equal(cb.rows.length, 3);
+  assert.ok(cb.rows.every((r) => typeof r.lr === 'number' && r.lr > 0), JSON.stringify(cb.rows));
+  const final = d.outputs[0].history[d.outputs[0].history.length - 1][PLOTLY_MIME] as { data: Array<{ name: string }> };
+  assert.ok(final.data.some((t) => t.name === 'learning rate'));
+  const fig = charts.lossCurves(run);
+  assert.deepEqual(fig.data.map((t) => t.name).slice(0, 3), ['loss', 'val_loss', 'learning rate']);
+  assert.equal(charts.compareRuns([run, run]).data.length, 2);
+  tf.dispose([x, y]);
+  model.dispose();
+});
