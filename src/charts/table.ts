@@ -37,6 +37,8 @@ export function tableBundle(input: Array<Record<string, unknown>> | TableLike, o
   const { columns, rows, index } = rowsOf(input, 'show');
   const maxRows = options.maxRows ?? 40;
   const digits = options.digits ?? 5;
+  if (!Number.isInteger(maxRows) || maxRows < 2) throw new ChartError(`show: maxRows must be a whole number >= 2, received ${describeValue(maxRows)}. Pass e.g. maxRows: 40.`);
+  if (!Number.isInteger(digits) || digits < 1 || digits > 21) throw new ChartError(`show: digits must be a whole number in [1, 21], received ${describeValue(digits)}. Pass e.g. digits: 5.`);
   const idx = (i: number): string => cellText(index?.[i] ?? i, digits);
   let shown: Array<number | 'gap'> = rows.map((_, i) => i);
   if (rows.length > maxRows) {

@@ -86,6 +86,12 @@ test('show returns nothing (a cell ending in show(...) prints no extra value)', 
   assert.equal(show(fig, { display: new FakeDisplay() }), undefined);
 });
 
+test('show rejects bad table options', () => {
+  for (const maxRows of [0, 1, 2.5, Number.NaN]) {
+    assert.throws(() => show([{ a: 1 }], { display: new FakeDisplay(), maxRows }), (e: unknown) => e instanceof ChartError && /maxRows must be a whole number >= 2/.test(e.message), String(maxRows));
+  }
+});
+
 test('show rejects what it cannot display', () => {
   for (const bad of [42, 'x', null, { data: 'nope' }, [1, 2]]) {
     assert.throws(() => show(bad as never, { display: new FakeDisplay() }), (e: unknown) => e instanceof ChartError && /show: expected/.test(e.message), String(bad));
