@@ -50,7 +50,8 @@ export interface ExecutedNotebook {
 export async function runNotebook(file: string, options: { outDir?: string; timeout?: number } = {}): Promise<ExecutedNotebook> {
   const python = findPython();
   if (python === undefined) throw new Error(`No Python with nbclient found.\n${HOW_TO_GET}`);
-  const outDir = options.outDir ?? path.join(ROOT, 'build', 'test-notebooks');
+  // One folder per test process: concurrent runs never read each other's outputs.
+  const outDir = options.outDir ?? path.join(ROOT, 'build', 'test-notebooks', `run-${process.pid}`);
   const result = await executeNotebook(python, path.resolve(file), {
     jupyterPath: privateJupyterPath(),
     outDir,

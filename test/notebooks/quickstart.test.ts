@@ -17,6 +17,11 @@ test('00-quickstart runs through Jupyter with the trainlab kernel and learns the
   const everything = outputsOf(nb).map((o) => joined(o.text)).join('');
   assert.doesNotMatch(everything, /looks like you are running TensorFlow\.js in Node\.js/);
   assert.equal(outputsOf(nb).filter((o) => o.output_type === 'error').length, 0);
+  const charts = outputsOf(nb).filter((o) => o.data?.['application/vnd.plotly.v1+json'] !== undefined);
+  assert.equal(charts.length, 1, 'one loss chart');
+  const bundle = charts[0].data as Record<string, string | string[]>;
+  assert.match(joined(bundle['text/html']), /Plotly|__trainlabCharts/);
+  assert.match(joined(bundle['text/plain']), /loss/);
 });
 
 test('a failing cell fails the run and names the notebook, the cell and the error', async () => {
