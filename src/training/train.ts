@@ -171,6 +171,8 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
       callbacks.push((typeof (c as { setModel?: unknown }).setModel === 'function' ? c : new tf.CustomCallback(c as tf.CustomCallbackArgs)) as InstanceType<typeof tf.Callback>);
     }
     for (const c of userCallbacks) if (c instanceof LearningRateScheduler || c instanceof ReduceLROnPlateau) owned.push(c);
+    // An earlyStopping callback passed in options ends the run just like config.earlyStopping: report it the same way.
+    stopper ??= userCallbacks.find((c): c is EarlyStopping => c instanceof EarlyStopping);
     const progress = options.progress ?? getDisplay().inNotebook;
     if (progress !== false) callbacks.push(new ProgressBar(progress === true ? {} : progress));
 

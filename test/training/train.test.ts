@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { reduceLROnPlateau } from '../../src/callbacks';
+import { earlyStopping, reduceLROnPlateau } from '../../src/callbacks';
 import { ConfigError } from '../../src/config';
 import { disposeTrainingState, isTraining, train, TrainingError } from '../../src/training';
 import { mlp, regressionData, weightsOf } from './helpers';
@@ -74,6 +74,22 @@ test('train with earlyStopping in the config stops and says so', async () => {
   const model = mlp(1);
   // The training loss falls every epoch; in max mode that is never an improvement.
   const run = await train(model, { x, y }, { epochs: 10, learningRate: 0.01, earlyStopping: { monitor: 'loss', mode: 'max', patience: 1 } }, { progress: false });
+  assert.equal(run.stoppedEarly, true);
+  assert.equal(run.end, 'earlyStopping');
+  assert.equal(run.stoppedEpoch, 1);
+  assert.equal(run.epochsRun, 2);
+  assert.equal(run.monitor, 'loss');
+  assert.equal(run.bestEpoch, 0);
+  disposeTrainingState(model);
+  tf.dispose([x, y]);
+});
+
+test('train with an earlyStopping callback in options reports the early stop as the config one does', async () => {
+  await tf.setBackend('cpu');
+  const { x, y } = regressionData();
+  const model = mlp(1);
+  const stopper = earlyStopping({ monitor: 'loss', mode: 'max', patience: 1 });
+  const run = await train(model, { x, y }, { epochs: 10, learningRate: 0.01 }, { progress: false, callbacks: [stopper] });
   assert.equal(run.stoppedEarly, true);
   assert.equal(run.end, 'earlyStopping');
   assert.equal(run.stoppedEpoch, 1);
