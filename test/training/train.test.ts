@@ -283,3 +283,22 @@ test('train: a callback that throws mid-fit leaves no saved weights, listeners o
   disposeTrainingState(model);
   tf.dispose([x, y]);
 });
+
+test('train shows a progress bar by default in a notebook (one output, updated in place)', async () => {
+  await tf.setBackend('cpu');
+  const { setDisplay } = await import('../../src/display');
+  const shown: unknown[] = [];
+  const updates: Array<Record<string, unknown>> = [];
+  setDisplay({ inNotebook: true, show: (b) => (shown.push(b), { update: (u) => void updates.push(u) }) });
+  const { x, y } = regressionData(32);
+  const model = mlp(1);
+  try {
+    await train(model, { x, y }, { epochs: 3, batchSize: 8 });
+  } finally {
+    setDisplay(undefined);
+  }
+  assert.equal(shown.length, 1);
+  assert.match(String(updates[updates.length - 1]['text/plain']), /Epoch 3\/3 \[=+\] 4\/4 .* loss \d/);
+  disposeTrainingState(model);
+  tf.dispose([x, y]);
+});
