@@ -119,3 +119,18 @@ test('findLearningRate rejects mismatched data and disposes a factory model', as
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, y]);
 });
+
+test('findLearningRate stops on SIGINT and still restores the weights', async () => {
+  await tf.setBackend('cpu');
+  const { x, y } = regressionData(64);
+  const model = mlp(4);
+  const w = weightsOf(model);
+  const listeners = process.listenerCount('SIGINT');
+  setTimeout(() => process.emit('SIGINT'), 0);
+  const result = await findLearningRate(model, { x, y }, { numSteps: 100, divergeFactor: Infinity, startLR: 1e-5, endLR: 1e-2 });
+  assert.equal(result.interrupted, true);
+  assert.ok(result.lrs.length < 100, `${result.lrs.length} steps`);
+  assert.deepEqual(weightsOf(model), w);
+  assert.equal(process.listenerCount('SIGINT'), listeners);
+  tf.dispose([x, y]);
+});
