@@ -99,6 +99,7 @@ test('07-computational-considerations: time and memory follow data, model, batch
   // wasm beats plain-JavaScript cpu on the same fit, by a wide margin; the native backend is explained.
   const be = o.backends;
   assert.ok(be.wasmMsPerEpoch * 2 < be.cpuMsPerEpoch, `wasm ${be.wasmMsPerEpoch} ms vs cpu ${be.cpuMsPerEpoch} ms`);
+  assert.ok(be.stockWasmMsPerEpoch * 2 < be.cpuMsPerEpoch, `stock wasm ${be.stockWasmMsPerEpoch} ms vs cpu ${be.cpuMsPerEpoch} ms`);
   assert.ok(be.wasmWallMs < be.cpuWallMs, `wall: wasm ${be.wasmWallMs} ms vs cpu ${be.cpuWallMs} ms`);
   assert.ok(be.wasmSpeedupOverCpu > 2, String(be.wasmSpeedupOverCpu));
   if (o.backend !== 'tensorflow') assert.match(be.native, /npm install @tensorflow\/tfjs-node/);
