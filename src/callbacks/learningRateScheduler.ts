@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getLearningRate, setLearningRate } from '../optimizers';
-import type { Schedule } from '../schedules';
+import { scheduleFromSpec, type Schedule, type ScheduleSpec } from '../schedules';
 import { CallbackError } from './errors';
 import type { UnresolvedLogs } from './logs';
 import { claimLearningRate, optimizerOf, ownerName, releaseLearningRate } from './lrControl';
@@ -32,14 +32,17 @@ export class LearningRateScheduler extends tf.Callback {
   private readonly owner = ownerName('learningRateScheduler');
   private claimed: tf.Optimizer | undefined;
 
-  constructor(schedule: Schedule, options: LearningRateSchedulerOptions = {}) {
+  constructor(schedule: Schedule | ScheduleSpec, options: LearningRateSchedulerOptions = {}) {
     super();
+    // A JSON spec ({name, ..., per}) as in a config's lrSchedule; its `per` applies unless options say otherwise.
+    const specPer = isSpec(schedule) ? (schedule as { per?: unknown }).per : undefined;
+    if (isSpec(schedule)) schedule = scheduleFromSpec(schedule);
     if (typeof schedule !== 'function') {
       throw new CallbackError(
         `learningRateScheduler: schedule must be a function (step) => lr, received ${describe(schedule)}. Pass e.g. schedules.cosineDecay({...}) or (step) => 0.01 * 0.9 ** step.`,
       );
     }
-    const per = options.per ?? 'epoch';
+    const per = options.per ?? specPer ?? 'epoch';
     if (per !== 'epoch' && per !== 'batch') {
       throw new CallbackError(`learningRateScheduler: per ${describe(per)} is not one of 'epoch' | 'batch'. Pass per: 'epoch' or per: 'batch'.`);
     }
@@ -93,7 +96,11 @@ export class LearningRateScheduler extends tf.Callback {
   }
 }
 
-/** Drives the learning rate from a schedule `(step) => lr`, per epoch or per batch. */
-export function learningRateScheduler(schedule: Schedule, options: LearningRateSchedulerOptions = {}): LearningRateScheduler {
+function isSpec(value: unknown): value is ScheduleSpec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { name?: unknown }).name === 'string';
+}
+
+/** Drives the learning rate from a schedule `(step) => lr` (or a JSON schedule spec), per epoch or per batch. */
+export function learningRateScheduler(schedule: Schedule | ScheduleSpec, options: LearningRateSchedulerOptions = {}): LearningRateScheduler {
   return new LearningRateScheduler(schedule, options);
 }

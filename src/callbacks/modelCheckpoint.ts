@@ -7,7 +7,7 @@ import { saveCheckpoint } from './checkpointIO';
 export interface ModelCheckpointOptions extends MonitorOptions {
   /**
    * Directory to save into (it will hold `model.json` + `weights.bin`). May contain
-   * `{epoch}` (1-based, as Keras) and `{<log key>}` / `{<log key>:.4f}` placeholders,
+   * `{epoch}` (1-based, as Keras), `{epoch:02d}` and `{<log key>}` / `{<log key>:.4f}` placeholders,
    * e.g. `'ckpt/epoch-{epoch}-{val_loss:.3f}'`. Required.
    */
   path: string;
@@ -64,15 +64,16 @@ export class ModelCheckpoint extends MonitorCallback {
   }
 }
 
-/** Fills `{epoch}` (1-based) and `{key}` / `{key:.Nf}` placeholders from the epoch logs. */
+/** Fills `{epoch}` (1-based), `{key}`, `{key:.Nf}` and `{key:0Nd}` placeholders from the epoch logs (Python format specs, as Keras). */
 export function formatPath(template: string, epoch: number, logs: NumericLogs): string {
-  return template.replace(/\{([A-Za-z_][\w]*)(?::\.(\d+)f)?\}/g, (whole, key: string, digits: string | undefined) => {
+  return template.replace(/\{([A-Za-z_][\w]*)(?::(?:\.(\d+)f|0(\d+)d))?\}/g, (whole, key: string, digits: string | undefined, width: string | undefined) => {
     const value = key === 'epoch' ? epoch + 1 : logs[key];
     if (value === undefined) {
       throw new CallbackError(
         `modelCheckpoint: path placeholder ${whole} names no log key; available: epoch, ${Object.keys(logs).join(', ')}. Fix the path template.`,
       );
     }
+    if (width !== undefined) return String(Math.round(value)).padStart(Number(width), '0');
     return digits === undefined ? String(value) : value.toFixed(Number(digits));
   });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { closestName } from '../util/names';
+import { didYouMean } from '../util/names';
 import { CallbackError } from './errors';
 import type { NumericLogs } from './logs';
 
@@ -36,7 +36,7 @@ export function inferDirection(monitor: string): 'min' | 'max' | undefined {
 export function resolveDirection(component: string, monitor: string, mode: unknown): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
   if (mode !== 'auto') {
-    const hint = typeof mode === 'string' ? closestName(mode, MONITOR_MODES) : undefined;
+    const hint = typeof mode === 'string' ? didYouMean(mode, MONITOR_MODES) : undefined;
     throw new CallbackError(
       `${component}: mode ${JSON.stringify(mode)} is not one of 'auto' | 'min' | 'max'.` +
         (hint !== undefined ? ` Did you mean '${hint}'?` : '') +

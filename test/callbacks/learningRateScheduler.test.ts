@@ -70,3 +70,17 @@ test('learningRateScheduler rejects bad arguments', () => {
   assert.throws(() => learningRateScheduler(0.1 as never), /learningRateScheduler: schedule must be a function \(step\) => lr, received 0\.1/);
   assert.throws(() => learningRateScheduler(halve, { per: 'step' as never }), /learningRateScheduler: per 'step' is not one of 'epoch' \| 'batch'/);
 });
+
+test('learningRateScheduler takes a JSON schedule spec and its per', async () => {
+  await tf.setBackend('cpu');
+  const model = compiled();
+  const x = tf.ones([8, 2]);
+  const y = tf.ones([8, 1]);
+  const cb = learningRateScheduler({ name: 'exponentialDecay', initial: 0.1, decayRate: 0.5, decaySteps: 1, per: 'batch' });
+  assert.equal(cb.per, 'batch');
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [cb] });
+  // per batch: steps 0,1 in epoch 0 and 2,3 in epoch 1; lr logged at epoch end is the last batch's.
+  assert.deepEqual(history.history['lr'].map((v) => +(v as number).toFixed(10)), [0.05, 0.0125]);
+  assert.throws(() => learningRateScheduler({ name: 'cosineDecayy' } as never), /cosineDecay/);
+  tf.dispose([x, y]);
+});
