@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { silenceCpuBanner } from './banner';
-import { closestName } from '../util/names';
+import { didYouMean } from '../util/names';
 
 /** The backends trainlab knows, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -78,7 +78,7 @@ const NATIVE_ALIASES = ['gpu', 'cuda', 'node', 'native', 'tfjs-node', 'tfjs-node
 function checkName(requested: string, source: string): BackendName {
   const known = BACKEND_NAMES as readonly string[];
   if (known.includes(requested)) return requested as BackendName;
-  const hint = NATIVE_ALIASES.includes(requested.toLowerCase()) ? 'tensorflow' : closestName(requested, known);
+  const hint = NATIVE_ALIASES.includes(requested.toLowerCase()) ? 'tensorflow' : didYouMean(requested, known);
   const where = source === 'TRAINLAB_BACKEND' ? 'TRAINLAB_BACKEND' : 'useBackend';
   throw new BackendError(
     `${where}: unknown backend '${requested}'. Choose one of ${known.map((k) => `'${k}'`).join(', ')}` +

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataFrame } from 'danfojs-node';
-import { closestName } from '../util/names';
+import { didYouMean } from '../util/names';
 import { DataError } from './errors';
 import type { LabeledData } from './types';
 
@@ -128,7 +128,7 @@ function mostFrequent(values: unknown[]): unknown {
 
 function checkName(name: unknown): DatasetName {
   if ((DATASET_NAMES as readonly unknown[]).includes(name)) return name as DatasetName;
-  const hint = typeof name === 'string' ? closestName(name, DATASET_NAMES) : undefined;
+  const hint = typeof name === 'string' ? didYouMean(name, DATASET_NAMES) : undefined;
   throw new DataError(
     `datasets.load: unknown data set ${JSON.stringify(name)}. Available: ${DATASET_NAMES.map((n) => `'${n}'`).join(', ')}.` +
       (hint !== undefined ? ` Did you mean '${hint}'?` : ''),
