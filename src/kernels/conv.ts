@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from './matMul';
 import { dispose, heapF32, reshapeInfo, runStock, type WasmBackend, type WasmKernelArgs } from './wasmBackend';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
@@ -117,6 +118,89 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs)
     return out;
   } finally {
     if (channelsFirst) dispose(backend, x, dy);
+  }
+}
+
+/**
+ * Adds each patch row of `cols` ([(n1-n0)·outH·outW, filterH·filterW·inChannels]) back onto
+ * the input positions it was taken from (the adjoint of im2col), into NHWC `dx`.
+ */
+function col2im(cols: Float32Array, dx: Float32Array, info: Conv2DInfo, n0: number, n1: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const rowLength = filterHeight * filterWidth * inChannels;
+  let row = 0;
+  for (let n = n0; n < n1; n++) {
+    const xBatch = n * inHeight * inWidth * inChannels;
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, row++) {
+        const rowBase = row * rowLength;
+        for (let fr = 0; fr < filterHeight; fr++) {
+          const ih = oh * strideHeight - padTop + fr * dilationHeight;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let fc = 0; fc < filterWidth; fc++) {
+            const iw = ow * strideWidth - padLeft + fc * dilationWidth;
+            if (iw < 0 || iw >= inWidth) continue;
+            const dst = xBatch + (ih * inWidth + iw) * inChannels;
+            const src = rowBase + (fr * filterWidth + fc) * inChannels;
+            for (let c = 0; c < inChannels; c++) dx[dst + c] += cols[src + c];
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dx = col2im(dy · Wᵀ): one XNNPACK matmul per batch slice and a JS scatter-add. wasm's own
+ * Conv2DBackpropInput (the gradient of every conv layer after the first, and
+ * conv2dTranspose) runs ~10x slower than the forward convolution.
+ */
+export function conv2DBackpropInput({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo {
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const channelsFirst = a.dataFormat === 'NCHW';
+  const filter = inputs.filter as tf.TensorInfo;
+  const dy = channelsFirst ? toChannelsLast(backend, inputs.dy as tf.TensorInfo) : (inputs.dy as tf.TensorInfo);
+  const [batch, d1, d2, d3] = a.inputShape;
+  const inputShape: [number, number, number, number] = channelsFirst ? [batch, d2, d3, d1] : [batch, d1, d2, d3];
+  try {
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const patchLength = info.filterHeight * info.filterWidth * info.inChannels;
+    const positions = info.outHeight * info.outWidth;
+    const perSlice = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (patchLength * positions)));
+    const dy2d = reshapeInfo(backend, dy, [batch * positions, info.outChannels]);
+    const w2d = reshapeInfo(backend, filter, [patchLength, info.outChannels]);
+    const dx = backend.makeOutput(inputShape, 'float32');
+    heapF32(backend, dx).fill(0);
+    try {
+      for (let n0 = 0; n0 < batch; n0 += perSlice) {
+        const n1 = Math.min(batch, n0 + perSlice);
+        const dyPart = n0 === 0 && n1 === batch ? dy2d : sliceRows(backend, dy2d, n0 * positions, n1 * positions);
+        const cols = batchMatMul({ inputs: { a: dyPart, b: w2d }, backend, attrs: { transposeA: false, transposeB: true } });
+        col2im(heapF32(backend, cols), heapF32(backend, dx), info, n0, n1);
+        dispose(backend, cols);
+        if (dyPart !== dy2d) dispose(backend, dyPart);
+      }
+    } finally {
+      dispose(backend, dy2d, w2d);
+    }
+    if (!channelsFirst) return dx;
+    const out = runStock('Transpose', { x: dx }, backend, { perm: [0, 3, 1, 2] });
+    dispose(backend, dx);
+    return out;
+  } finally {
+    if (channelsFirst) dispose(backend, dy);
   }
 }
 

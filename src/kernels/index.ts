@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { onBackendReady } from '../backend/backend';
-import { conv2DBackpropFilter, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
+import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { batchMatMul, fusedMatMul } from './matMul';
 import { gatherV2 } from './gather';
 import { identity } from './identity';
@@ -15,6 +15,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.BatchMatMul, batchMatMul],
   [tf._FusedMatMul, fusedMatMul],
   [tf.Conv2DBackpropFilter, conv2DBackpropFilter],
+  [tf.Conv2DBackpropInput, conv2DBackpropInput],
   [tf.DepthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropFilter],
   [tf.DepthwiseConv2dNativeBackpropInput, depthwiseConv2dNativeBackpropInput],
   [tf.UnsortedSegmentSum, unsortedSegmentSum],

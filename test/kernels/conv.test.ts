@@ -40,6 +40,35 @@ for (const [xShape, filterShape, strides, pad] of convCases) {
   });
 }
 
+const transposeCases: Array<[dyShape: number[], filterShape: number[], outShape: number[], strides: Strides, pad: 'same' | 'valid']> = [
+  [[2, 4, 5, 6], [3, 3, 3, 6], [2, 8, 10, 3], 2, 'same'],
+  [[1, 5, 5, 4], [3, 3, 2, 4], [1, 7, 7, 2], 1, 'valid'],
+  [[3, 3, 4, 2], [2, 3, 5, 2], [3, 6, 12, 5], [2, 3], 'same'],
+];
+
+for (const [dyShape, filterShape, outShape, strides, pad] of transposeCases) {
+  test(`conv2dTranspose (Conv2DBackpropInput) dy [${dyShape}] filter [${filterShape}] to [${outShape}] strides ${JSON.stringify(strides)} ${pad} matches cpu`, async () => {
+    await assertMatchesCpu(`conv2dTranspose ${dyShape}`, () =>
+      tf.tidy(() => [
+        tf.conv2dTranspose(randomTensor(dyShape, 14) as tf.Tensor4D, randomTensor(filterShape, 15) as tf.Tensor4D, outShape as [number, number, number, number], strides, pad),
+      ]),
+    );
+  });
+}
+
+test('Conv2DBackpropInput with NCHW data matches cpu', async () => {
+  for (const pad of ['same', 'valid'] as const) {
+    await assertMatchesCpu(`NCHW backprop input ${pad}`, () =>
+      tf.tidy(() => {
+        const dy = randomTensor(pad === 'same' ? [2, 5, 4, 3] : [2, 5, 3, 2], 16);
+        const filter = randomTensor([3, 3, 3, 5], 17);
+        const attrs = { strides: [2, 2], pad, dataFormat: 'NCHW', dimRoundingMode: undefined, inputShape: [2, 3, 7, 6] };
+        return [tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor];
+      }),
+    );
+  }
+});
+
 test('Conv2DBackpropFilter with NCHW data and dimRoundingMode matches cpu', async () => {
   for (const [pad, dimRoundingMode] of [['same', undefined], [1, 'floor'], [1, 'ceil']] as const) {
     await assertMatchesCpu(`NCHW pad ${pad} ${dimRoundingMode ?? ''}`, () =>
