@@ -72,7 +72,7 @@ export interface SweepRun {
 
 /** What {@link sweep} returns. */
 export interface SweepResult {
-  /** One row per run: `run`, the swept fields, `seed`, `monitor`, `best_<monitor>`, `bestEpoch`, `final_<metric>`..., `epochsRun`, `stoppedEpoch`, `durationMs`, `error`. */
+  /** One row per run: `run`, the swept fields, `seed`, `monitor`, `best_<monitor>`, `bestEpoch`, `final_<metric>`..., `epochsRun`, `stoppedEpoch`, `stoppedBy` (null, or why the run ended early), `durationMs`, `error`. */
   rows: SweepRow[];
   /** The rows as a danfojs DataFrame (danfojs-node loads on the first call). */
   frame(): DataFrame;
@@ -199,7 +199,8 @@ function rowOf(run: SweepRun): SweepRow {
     for (const [k, v] of Object.entries(r.final ?? {})) if (k !== 'epoch') row[`final_${k}`] = v;
     row.epochsRun = r.epochsRun;
     row.stoppedEpoch = r.stoppedEpoch ?? null;
-    row.end = r.end;
+    // Named so charts.sweepResults treats it as a result, not a swept parameter.
+    row.stoppedBy = r.end === 'completed' ? null : r.end;
     row.durationMs = r.durationMs;
   }
   row.error = run.error === undefined ? null : run.error.message;

@@ -62,6 +62,7 @@ test('sweep runs a grid: one row per run, every history kept, repeatable, no lea
     assert.equal(row.monitor, 'val_loss');
     assert.equal(row.error, null);
     assert.equal(row.epochsRun, 3);
+    assert.equal(row.stoppedBy, null);
     assert.equal(typeof row.best_val_loss, 'number');
     assert.equal(typeof row.final_loss, 'number');
     assert.equal(typeof row.durationMs, 'number');
