@@ -152,8 +152,9 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
   const grid = predictGrid(model, xs, ys, options.probability);
   const numClasses = Math.max(grid.classes, (data.classes ?? []).length, Math.max(...labels) + 1);
   const className = (c: number) => plotlyText(data.classes?.[c] ?? `class ${c}`);
+  // Plotly's RdBu runs blue (0) to red (1): unreversed for P(class 1), so the regions match the markers (class 0 blue, class 1 red).
   const heatmap: Trace = options.probability
-    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.binary ? 0 : 1 / grid.classes, zmax: 1, colorscale: 'RdBu', reversescale: true, opacity: 0.6, colorbar: { title: { text: grid.binary ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
+    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.binary ? 0 : 1 / grid.classes, zmax: 1, colorscale: 'RdBu', reversescale: !grid.binary, opacity: 0.6, colorbar: { title: { text: grid.binary ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
     : { type: 'heatmap', name: 'predicted class', x: xs, y: ys, z: grid.z, zmin: -0.5, zmax: numClasses - 0.5, colorscale: classColourscale(numClasses), opacity: 0.35, showscale: false, hoverinfo: 'skip', showlegend: false };
   const scatter: Trace[] = [];
   for (let c = 0; c < numClasses; c++) {

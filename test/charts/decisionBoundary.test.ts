@@ -71,6 +71,9 @@ describe('charts.decisionBoundary', () => {
     const xs2 = fig2.data[0].x as number[];
     fig2.data[0].z!.forEach((row) => row.forEach((v, i) => assert.ok(Math.abs((v as number) - 1 / (1 + Math.exp(-10 * xs2[i]))) < 1e-5)));
     assert.equal((fig2.data[0].colorbar as { title: { text: string } }).title.text, 'P(lower)');
+    // Plotly's RdBu runs blue -> red; not reversed, P(class 1) = 1 is red like class 1's markers (#ef553b), 0 blue like class 0's.
+    assert.equal(fig2.data[0].reversescale, false);
+    assert.deepEqual(fig2.data.slice(1).map((t) => (t.marker as { color: string }).color), ['#636efa', '#ef553b']);
     two.dispose();
     const softmax = models.mlp({ inputShape: [2], hidden: [4], output: { classes: 3 }, seed: 1 });
     const spirals = datasets.spirals({ n: 30 });
