@@ -5,7 +5,7 @@ import { dispose, heapF32, reshapeInfo, runStock, type WasmBackend, type WasmKer
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
 /** Patch buffers above this many floats are built and multiplied batch slice by batch slice. */
-const MAX_PATCH_FLOATS = 1 << 22;
+const MAX_PATCH_FLOATS = 1 << 20;
 
 /**
  * Writes the patches of samples [n0, n1) of NHWC `x` as the columns of `colsT`
@@ -58,11 +58,39 @@ function toChannelsLast(backend: WasmBackend, t: tf.TensorInfo): tf.TensorInfo {
   return runStock('Transpose', { x: t }, backend, { perm: [0, 2, 3, 1] });
 }
 
+/** NHWC to NCHW, disposing the input. */
+function toChannelsFirst(backend: WasmBackend, t: tf.TensorInfo): tf.TensorInfo {
+  const out = runStock('Transpose', { x: t }, backend, { perm: [0, 3, 1, 2] });
+  dispose(backend, t);
+  return out;
+}
+
 /** Copies a float32 tensor's rows [start, end) of its first axis into a new tensor. */
 function sliceRows(backend: WasmBackend, t: tf.TensorInfo, start: number, end: number): tf.TensorInfo {
   const rowSize = tf.util.sizeFromShape(t.shape.slice(1));
   const out = backend.makeOutput([end - start, ...t.shape.slice(1)], 'float32');
   heapF32(backend, out).set(heapF32(backend, t).subarray(start * rowSize, end * rowSize));
+  return out;
+}
+
+/**
+ * For stride 1, dW is itself a convolution in which samples play the role of channels:
+ * x as [inC, H, W, batch] convolved with dy as a [outH, outW, batch, outC] filter (same
+ * padding as the forward pass) gives [filterH, filterW, inC, outC] laid out as
+ * [inC, filterH, filterW, outC]. wasm's XNNPACK convolution runs it without building patches.
+ */
+function backpropFilterAsConv(backend: WasmBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo): tf.TensorInfo {
+  const xT = runStock('Transpose', { x }, backend, { perm: [3, 1, 2, 0] });
+  const dyT = runStock('Transpose', { x: dy }, backend, { perm: [1, 2, 0, 3] });
+  const { top, bottom, left, right } = info.padInfo;
+  const conv = runStock('Conv2D', { x: xT, filter: dyT }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+  const out = runStock('Transpose', { x: conv }, backend, { perm: [1, 2, 0, 3] });
+  dispose(backend, xT, dyT, conv);
   return out;
 }
 
@@ -86,6 +114,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: WasmKernelArgs)
       false,
       'channelsLast',
     );
+    if (info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels > 1) return backpropFilterAsConv(backend, x, dy, info);
     const patchLength = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.outHeight * info.outWidth;
     const batch = info.batchSize;
@@ -154,6 +183,27 @@ function col2im(cols: Float32Array, dx: Float32Array, info: Conv2DInfo, n0: numb
 }
 
 /**
+ * For stride 1, dx is the full convolution of dy with the filter rotated by 180° and its
+ * channels swapped; wasm's XNNPACK convolution runs it. Undefined when a padding would be
+ * negative (explicit paddings wider than the filter).
+ */
+function backpropInputAsConv(backend: WasmBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: Conv2DInfo): tf.TensorInfo | undefined {
+  const { top, bottom, left, right } = info.padInfo;
+  const pads = [info.filterHeight - 1 - top, info.filterHeight - 1 - bottom, info.filterWidth - 1 - left, info.filterWidth - 1 - right];
+  if (pads.some((p) => p < 0)) return undefined;
+  const reversed = runStock('Reverse', { x: filter }, backend, { dims: [0, 1] });
+  const rotated = runStock('Transpose', { x: reversed }, backend, { perm: [0, 1, 3, 2] });
+  const dx = runStock('Conv2D', { x: dy, filter: rotated }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+  dispose(backend, reversed, rotated);
+  return dx;
+}
+
+/**
  * dx = col2im(dy · Wᵀ): one XNNPACK matmul per batch slice and a JS scatter-add. wasm's own
  * Conv2DBackpropInput (the gradient of every conv layer after the first, and
  * conv2dTranspose) runs ~10x slower than the forward convolution.
@@ -176,6 +226,8 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: WasmKernelArgs):
       false,
       'channelsLast',
     );
+    const viaConv = info.strideHeight === 1 && info.strideWidth === 1 ? backpropInputAsConv(backend, dy, filter, info) : undefined;
+    if (viaConv !== undefined) return channelsFirst ? toChannelsFirst(backend, viaConv) : viaConv;
     const patchLength = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.outHeight * info.outWidth;
     const perSlice = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (patchLength * positions)));
@@ -195,10 +247,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: WasmKernelArgs):
     } finally {
       dispose(backend, dy2d, w2d);
     }
-    if (!channelsFirst) return dx;
-    const out = runStock('Transpose', { x: dx }, backend, { perm: [0, 3, 1, 2] });
-    dispose(backend, dx);
-    return out;
+    return channelsFirst ? toChannelsFirst(backend, dx) : dx;
   } finally {
     if (channelsFirst) dispose(backend, dy);
   }

@@ -56,18 +56,25 @@ for (const [dyShape, filterShape, outShape, strides, pad] of transposeCases) {
   });
 }
 
-test('Conv2DBackpropInput with NCHW data matches cpu', async () => {
-  for (const pad of ['same', 'valid'] as const) {
-    await assertMatchesCpu(`NCHW backprop input ${pad}`, () =>
+const nchwInputCases: Array<[strides: number, pad: 'same' | 'valid', dyShape: number[]]> = [
+  [2, 'same', [2, 5, 4, 3]],
+  [2, 'valid', [2, 5, 3, 2]],
+  [1, 'same', [2, 5, 7, 6]],
+  [1, 'valid', [2, 5, 5, 4]],
+];
+
+for (const [strides, pad, dyShape] of nchwInputCases) {
+  test(`Conv2DBackpropInput with NCHW data, stride ${strides}, ${pad} matches cpu`, async () => {
+    await assertMatchesCpu(`NCHW backprop input ${strides} ${pad}`, () =>
       tf.tidy(() => {
-        const dy = randomTensor(pad === 'same' ? [2, 5, 4, 3] : [2, 5, 3, 2], 16);
+        const dy = randomTensor(dyShape, 16);
         const filter = randomTensor([3, 3, 3, 5], 17);
-        const attrs = { strides: [2, 2], pad, dataFormat: 'NCHW', dimRoundingMode: undefined, inputShape: [2, 3, 7, 6] };
+        const attrs = { strides, pad, dataFormat: 'NCHW', dimRoundingMode: undefined, inputShape: [2, 3, 7, 6] };
         return [tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor];
       }),
     );
-  }
-});
+  });
+}
 
 test('Conv2DBackpropFilter with NCHW data and dimRoundingMode matches cpu', async () => {
   for (const [pad, dimRoundingMode] of [['same', undefined], [1, 'floor'], [1, 'ceil']] as const) {
