@@ -170,3 +170,7 @@ function locate(pkg: string): string | undefined {
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+// trainlab prints its own backend line; the cpu backend's banner would also show for
+// tensors made before the first useBackend().
+silenceCpuBanner();

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { batchMatMul, fusedMatMul } from './matMul';
@@ -39,6 +38,10 @@ let installed = false;
  */
 export function installFastKernels(): void {
   if (installed) return;
+  // Loaded here, not at import: importing the wasm backend registers it as tfjs's
+  // preferred backend, and every tensor made before `await useBackend()` would then fail.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-backend-wasm');
   for (const [kernelName, kernelFunc] of FAST_KERNELS) {
     const stock = rememberStock(kernelName);
     if (stock !== undefined) tf.unregisterKernel(kernelName, 'wasm');

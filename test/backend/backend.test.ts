@@ -104,3 +104,11 @@ test('TRAINLAB_BACKEND chooses, and a requested backend that cannot load says wh
     assert.match(out, expected, `${env}: ${out}\n${err}`);
   }
 });
+
+test('importing trainlab leaves tfjs usable at once, with no banner', () => {
+  const script = `const tf = require('@tensorflow/tfjs'); require(${JSON.stringify(path.join(ROOT, 'src'))});
+    console.log('SUM ' + tf.tensor([1, 2, 3]).sum().dataSync()[0] + ' ' + tf.getBackend());`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.match(r.stdout, /^SUM 6 cpu$/m, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /looks like you are running TensorFlow\.js/);
+});
