@@ -41,7 +41,7 @@ class SerializingDisplay implements Display {
   }
 }
 
-const EPOCHS = 10;
+const EPOCHS = 20;
 
 async function timed(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
   const cpuStart = process.cpuUsage();

@@ -302,7 +302,7 @@ async function main(): Promise<void> {
   if (args.only === undefined || args.only.includes('train')) {
     const defaultBackend = BACKENDS.find((b) => b.id === 'trainlab') as BackendChoice;
     await defaultBackend.activate();
-    callbacks = await callbackWorkload(args.runs);
+    callbacks = await callbackWorkload(Math.max(7, args.runs));
     console.log(callbacks.markdown);
   }
   const machine = {
