@@ -9,7 +9,7 @@ export type { Display, DisplayHandle, MimeBundle } from './display/types';
 export { getDisplay, setDisplay, TextDisplay, TslabDisplay, DisplayError } from './display';
 export * as charts from './charts';
 export { show, figureToHTML, liveChart, LiveChart, ChartError } from './charts';
-export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions } from './charts';
+export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions, HistoryInput, HistoryRow, RunLike } from './charts';
 export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
 export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
 export { models, ModelError, summary, ModelSummary } from './models';

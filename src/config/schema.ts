@@ -66,10 +66,12 @@ export const trainingConfigSchema = z.strictObject({
   validationSplit: z.number().gt(0).lt(1).optional(),
   /** `[x, y]` tensors to validate on (not serialised to JSON). Exclusive with validationSplit. */
   validationData: z
-    .custom<ValidationData>(
+    // A readonly pair is accepted too (configs written `as const`).
+    .custom<ValidationData | readonly [tf.Tensor, tf.Tensor]>(
       (v) => Array.isArray(v) && v.length === 2 && v.every((t) => t instanceof tf.Tensor && !t.isDisposed),
       { message: 'must be [x, y]: two live tf.Tensors' },
     )
+    .transform((v): ValidationData => [v[0], v[1]])
     .optional(),
   /** Shuffle the training data before each epoch. Defaults to true. */
   shuffle: z.boolean().default(true),

@@ -126,6 +126,9 @@ test('validationData is kept by reference, excluded from JSON, and exclusive wit
   assert.equal(json.epochs, 2);
   assert.deepEqual(defineConfig({ ...json, validationData: [x, y] }), cfg);
   assert.match(configSummary(cfg), /\| validation \| \[x 4×2, y 4×1\] \|/);
+  // a config written `as const` (a readonly pair) is accepted too
+  const fromConst = defineConfig({ validationData: [x, y], epochs: 2 } as const);
+  assert.equal(fromConst.validationData?.[1], y);
   const error = problems({ validationData: [x, y], validationSplit: 0.2 });
   assert.equal(
     error.message,
