@@ -257,7 +257,8 @@ function markdown(
   ] as const) {
     const wall = ratio(results, workload, 'trainlab', bottom);
     const cpu = ratio(results, workload, 'trainlab', bottom, 'samplesPerCpuSec');
-    lines.push(`- ${label}: ${times(wall)} (${check(wall, (v) => v >= goal)}) / ${times(cpu)} (${check(cpu, (v) => v >= goal)})`);
+    const exact = (v: number | undefined) => (v === undefined ? '—' : `${fmt(v, 2)}×`);
+    lines.push(`- ${label}: ${exact(wall)} (${check(wall, (v) => v >= goal)}) / ${exact(cpu)} (${check(cpu, (v) => v >= goal)})`);
   }
   if (callbacks !== undefined && callbacks.slowdown !== undefined) {
     for (const r of callbacks.rows) {
