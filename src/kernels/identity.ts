@@ -10,5 +10,5 @@ export function identity({ inputs, backend }: WasmKernelArgs): tf.TensorInfo {
   const x = inputs.x as tf.TensorInfo;
   if (x.dtype === 'string') return runStock('Identity', inputs, backend);
   backend.incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
