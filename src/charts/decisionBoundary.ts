@@ -223,6 +223,7 @@ export class DecisionBoundaryCallback extends tf.Callback {
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);
+    this.onTrainError = this.onTrainError.bind(this);
   }
 
   /** The figure for the model as it is now. */
@@ -251,14 +252,28 @@ export class DecisionBoundaryCallback extends tf.Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
+    this.end(this.lastEpoch >= 0 ? ` — after ${this.lastEpoch + 1} epochs` : '');
+  }
+
+  /**
+   * Ends the chart of a fit that threw (tfjs then skips `onTrainEnd`): the boundary of the
+   * model as it is, titled "stopped by an error". trainlab's `train` calls it; after a failed
+   * `model.fit` call it yourself.
+   */
+  async onTrainError(_error?: unknown): Promise<void> {
+    this.end(` — stopped by an error after ${this.lastEpoch + 1} epoch${this.lastEpoch === 0 ? '' : 's'}`);
+  }
+
+  private end(status: string): void {
     if (this.display === undefined) return;
-    const final = this.figure(this.lastEpoch >= 0 ? ` — after ${this.lastEpoch + 1} epochs` : '');
+    const final = this.figure(status);
     if (this.chart !== undefined) {
       this.chart.update(final, { plotlyJson: true });
       this.updater?.update({ 'text/html': '', 'text/plain': '' });
     } else if (this.options.writeFileOutsideNotebook ?? true) {
       show(final, { display: this.display });
     }
+    this.display = undefined;
   }
 }
 

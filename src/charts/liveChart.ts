@@ -3,12 +3,12 @@ import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
-import type { HistoryRow } from './history';
+import { baseMetrics, type HistoryRow } from './history';
 import { liveUpdateHtml } from './html';
-import { lossCurves } from './lossCurves';
+import { lossCurvesWith, placeLegendBelow } from './lossCurves';
 import { ChartOutput } from './output';
 import { show } from './show';
-import type { Figure } from './types';
+import type { Figure, Layout, Trace } from './types';
 
 /** Options of {@link liveChart}. */
 export interface LiveChartOptions {
@@ -72,6 +72,10 @@ export class LiveChart extends tf.Callback {
   private batchesInEpoch = 0;
   private stepsPerEpoch: number | undefined;
   private dirty = false;
+  /** Requested metrics already warned about as missing from the logs (warn once each). */
+  private readonly warned = new Set<string>();
+  /** Between onTrainBegin and onTrainEnd / onTrainError. */
+  private running = false;
 
   constructor(private readonly options: LiveChartOptions = {}) {
     super();
@@ -92,36 +96,57 @@ export class LiveChart extends tf.Callback {
     this.onEpochEnd = this.onEpochEnd.bind(this);
     this.onBatchEnd = this.onBatchEnd.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);
+    this.onTrainError = this.onTrainError.bind(this);
   }
 
-  /** The figure for the data so far (`final` marks the best epoch and drops the status). */
-  figure(final = false): Figure {
+  /**
+   * The figure for the data so far. `final` marks the best epoch and replaces the
+   * "epoch i/n" status of the title by `note` (default none).
+   */
+  figure(final = false, note = ''): Figure {
     const title = this.options.title ?? 'Training';
     const epochs = typeof this.params?.epochs === 'number' ? (this.params.epochs as number) : undefined;
-    const status = final ? '' : ` — epoch ${this.rows.length}${epochs !== undefined ? `/${epochs}` : ''}`;
-    let fig: Figure;
-    if (this.rows.length === 0) {
-      fig = {
-        data: [],
-        layout: { title: { text: `${plotlyText(title)}${status}` }, height: 380, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } } },
-        config: { responsive: true, displaylogo: false },
-      };
-    } else {
-      const metrics = this.options.metrics;
-      fig = lossCurves(
-        this.rows.map((r, i) => ({ ...r, epoch: i })),
-        { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final },
-      );
-    }
+    const status = final ? note : ` — epoch ${this.rows.length}${epochs !== undefined ? `/${epochs}` : ''}`;
+    const extra: Trace[] = [];
     if (this.batchPoints.length > 0) {
       const step = Math.ceil(this.batchPoints.length / MAX_BATCH_POINTS);
       const pts = this.batchPoints.filter((_, i) => i % step === 0 || i === this.batchPoints.length - 1);
-      fig.data.unshift({ type: 'scatter', mode: 'lines', name: 'loss (batch)', x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), line: { color: '#c7cbff', width: 1 }, yaxis: 'y', hoverinfo: 'skip' });
+      extra.push({ type: 'scatter', mode: 'lines', name: 'loss (batch)', x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), line: { color: '#c7cbff', width: 1 }, yaxis: 'y', hoverinfo: 'skip' });
     }
-    return fig;
+    if (this.rows.length === 0) {
+      const layout: Layout = { title: { text: `${plotlyText(title)}${status}` }, height: 380, margin: { t: 60, r: 80, l: 70 }, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } } };
+      placeLegendBelow(layout, extra.map((t) => t.name ?? ''));
+      return { data: extra, layout, config: { responsive: true, displaylogo: false } };
+    }
+    const rows = this.rows.map((r, i) => ({ ...r, epoch: i }));
+    return lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics: this.availableMetrics(rows), markBest: final }, extra);
+  }
+
+  /**
+   * The requested metrics that the logs have. The first time some are missing, warns
+   * (console.warn) naming them and the available ones; charts every metric if none is left.
+   */
+  private availableMetrics(rows: HistoryRow[]): string[] | undefined {
+    const wanted = this.options.metrics;
+    if (wanted === undefined) return undefined;
+    const available = baseMetrics(rows);
+    const missing = wanted.filter((m) => !available.includes(m));
+    const fresh = missing.filter((m) => !this.warned.has(m));
+    if (fresh.length > 0) {
+      for (const m of fresh) this.warned.add(m);
+      const kept = wanted.filter((m) => available.includes(m));
+      console.warn(
+        `liveChart: metric${fresh.length > 1 ? 's' : ''} ${fresh.map((m) => `'${m}'`).join(', ')} ${fresh.length > 1 ? 'are' : 'is'} not in the training logs. ` +
+          `Available: ${available.join(', ')}. Charting ${kept.length > 0 ? kept.join(', ') : `every available metric`} instead; ` +
+          `fix the metrics option (names as the logs have them, without val_) or compile the model with the metric.`,
+      );
+    }
+    const kept = wanted.filter((m) => available.includes(m));
+    return kept.length > 0 ? kept : undefined;
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.running = true;
     this.rows.length = 0;
     this.batchPoints.length = 0;
     this.updates = 0;
@@ -164,9 +189,29 @@ export class LiveChart extends tf.Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
-    if (this.display === undefined) return;
+    if (!this.running) return;
+    this.running = false;
     if (this.rows.length === 0 && this.batchPoints.length === 0) return;
-    const final = this.figure(true);
+    this.sendFinal(this.figure(true));
+  }
+
+  /**
+   * Ends the chart of a fit that threw: tfjs skips `onTrainEnd` when `model.fit` rejects, so
+   * the chart would stay at its last live update. trainlab's `train` calls this for you; after
+   * a failed `model.fit` call it yourself. Draws the epochs so far, titled "stopped by an
+   * error after N epochs". Does nothing if the fit already ended or never began.
+   */
+  async onTrainError(_error?: unknown): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    const n = this.rows.length;
+    const note = n === 0 ? ' — stopped by an error before the first epoch ended' : ` — stopped by an error after ${n} epoch${n === 1 ? '' : 's'}`;
+    if (n === 0 && this.batchPoints.length === 0 && this.chart === undefined) return;
+    this.sendFinal(this.figure(true, note));
+  }
+
+  private sendFinal(final: Figure): void {
+    if (this.display === undefined) return;
     if (this.chart !== undefined) {
       this.chart.update(final, { plotlyJson: true });
       this.updater?.update({ 'text/html': '', 'text/plain': '' });

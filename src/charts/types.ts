@@ -8,7 +8,7 @@ export type Values = Array<number | string | null>;
 
 /** A Plotly axis (`layout.xaxis`, `layout.yaxis2`, ...). */
 export interface Axis {
-  title?: { text: string };
+  title?: { text: string; [attribute: string]: unknown };
   type?: 'linear' | 'log' | 'category' | 'date' | '-';
   domain?: [number, number];
   anchor?: string;

@@ -22,7 +22,9 @@ type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { 
 export interface TrainOptions {
   /**
    * Extra callbacks, run after the ones the config implies: trainlab's, any `tf.Callback`,
-   * or plain `{onEpochEnd, onBatchEnd, ...}` objects as `model.fit` takes. Defaults to none.
+   * or plain `{onEpochEnd, onBatchEnd, ...}` objects as `model.fit` takes. If the fit throws,
+   * tfjs skips `onTrainEnd`; callbacks with an `onTrainError(error)` method (liveChart) get
+   * that called instead before the error is rethrown. Defaults to none.
    */
   callbacks?: Array<InstanceType<typeof tf.Callback> | tf.CustomCallbackArgs>;
   /**
@@ -214,10 +216,30 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
       config: cfg,
       started,
     });
+  } catch (error) {
+    await notifyTrainError(userCallbacks, error);
+    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     for (const c of owned) c.release();
     release();
+  }
+}
+
+/**
+ * tfjs skips `onTrainEnd` when a fit throws; callbacks with an `onTrainError(error)` method
+ * (liveChart) get that call instead, so they can finish their output. Their own errors are
+ * warned about, not thrown: the fit's error is the one to report.
+ */
+async function notifyTrainError(callbacks: readonly AnyCallback[], error: unknown): Promise<void> {
+  for (const c of callbacks) {
+    const hook = (c as { onTrainError?: unknown }).onTrainError;
+    if (typeof hook !== 'function') continue;
+    try {
+      await (hook as (e: unknown) => unknown).call(c, error);
+    } catch (hookError) {
+      console.warn(`train: a callback's onTrainError failed while handling the fit's error: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
+    }
   }
 }
 

@@ -132,3 +132,88 @@ test("liveChart in trainlab's train: epochs, lr from the logs, final figure; los
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test('liveChart metrics missing from the logs: warns once naming them and the available ones, charts the rest', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => undefined);
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 0, metrics: ['acc', 'f1', 'loss'] });
+  await cb.onTrainBegin();
+  for (let e = 0; e < 3; e++) await cb.onEpochEnd(e, { loss: 1 / (e + 1), val_loss: 1, acc: 0.5, val_acc: 0.4 });
+  await cb.onTrainEnd();
+  assert.equal(warn.mock.callCount(), 1, 'warned once, not at every epoch');
+  assert.equal(
+    warn.mock.calls[0].arguments[0],
+    "liveChart: metric 'f1' is not in the training logs. Available: loss, acc. Charting acc, loss instead; fix the metrics option (names as the logs have them, without val_) or compile the model with the metric.",
+  );
+  assert.equal(cb.updates, 3, 'every epoch charted');
+  const final = d.outputs[0].history[1][PLOTLY_MIME] as { data: Array<{ name: string; yaxis: string }> };
+  assert.deepEqual(final.data.map((tr) => [tr.name, tr.yaxis]), [['acc', 'y'], ['val_acc', 'y'], ['loss', 'y2'], ['val_loss', 'y2'], ['best val_loss', 'y2']]);
+});
+
+test('liveChart metrics none of which is logged: one warning, every logged metric charted', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => undefined);
+  const cb = liveChart({ display: new FakeDisplay(), updateEveryMs: 0, metrics: ['accuracy', 'auc'] });
+  await cb.onTrainBegin();
+  await cb.onEpochEnd(0, { loss: 1, acc: 0.5 });
+  await cb.onEpochEnd(1, { loss: 0.5, acc: 0.6 });
+  assert.equal(warn.mock.callCount(), 1);
+  assert.match(String(warn.mock.calls[0].arguments[0]), /^liveChart: metrics 'accuracy', 'auc' are not in the training logs\. Available: loss, acc\. Charting every available metric instead/);
+  assert.deepEqual(cb.figure().data.map((tr) => tr.name), ['loss', 'acc']);
+});
+
+test('liveChart onTrainError ends the chart with the epochs so far, once; nothing after onTrainEnd', async () => {
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 1e9 });
+  cb.setParams({ epochs: 10 });
+  await cb.onTrainBegin();
+  await cb.onEpochEnd(0, { loss: 1 });
+  await cb.onEpochEnd(1, { loss: 0.5 });
+  await cb.onTrainError(new Error('boom'));
+  await cb.onTrainError(new Error('again'));
+  await cb.onTrainEnd();
+  const chart = d.outputs[0];
+  assert.equal(chart.history.length, 2, 'one final figure');
+  const fig = chart.history[1][PLOTLY_MIME] as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
+  assert.equal(fig.layout.title.text, 'Training — stopped by an error after 2 epochs');
+  assert.deepEqual(fig.data[0].y, [1, 0.5]);
+  assert.deepEqual(d.outputs[1].history[d.outputs[1].history.length - 1], { 'text/html': '', 'text/plain': '' }, 'updater emptied');
+  // A completed fit: onTrainError afterwards changes nothing.
+  const d2 = new FakeDisplay();
+  const ok = liveChart({ display: d2 });
+  await ok.onTrainBegin();
+  await ok.onEpochEnd(0, { loss: 1 });
+  await ok.onTrainEnd();
+  await ok.onTrainError(new Error('late'));
+  assert.equal(d2.outputs[0].history.length, 2);
+  assert.equal((d2.outputs[0].history[1][PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text, 'Training');
+  // Failing before the first epoch ended: the chart says so instead of staying at "epoch 0".
+  const d3 = new FakeDisplay();
+  const early = liveChart({ display: d3 });
+  await early.onTrainBegin();
+  await early.onTrainError(new Error('shape mismatch'));
+  assert.equal((d3.outputs[0].history[1][PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text, 'Training — stopped by an error before the first epoch ended');
+});
+
+test("train calls onTrainError when the fit throws: liveChart gets its final figure, the fit's error is rethrown", async () => {
+  const { train } = await import('../../src/training');
+  await useBackend('cpu');
+  setSeed(3);
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+  const x = tf.randomNormal([32, 2]);
+  const y = tf.randomNormal([32, 1]);
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 1e9 });
+  const failing = { onEpochEnd: async (epoch: number) => { if (epoch === 2) throw new Error('disk full'); } };
+  await assert.rejects(train(model, { x, y }, { epochs: 6, loss: 'meanSquaredError' }, { callbacks: [cb, failing], progress: false }), /disk full/);
+  assert.equal(cb.rows.length, 3, 'liveChart saw epochs 0-2 (it runs before the failing callback)');
+  const chart = d.outputs[0];
+  const fig = chart.history[chart.history.length - 1][PLOTLY_MIME] as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
+  assert.ok(fig !== undefined, 'final figure with plotly JSON sent');
+  assert.equal(fig.layout.title.text, 'Training — stopped by an error after 3 epochs');
+  assert.equal(fig.data[0].y.length, 3);
+  // The model is free again: another train on it runs.
+  const again = await train(model, { x, y }, { epochs: 1, loss: 'meanSquaredError' }, { progress: false });
+  assert.equal(again.end, 'completed');
+  tf.dispose([x, y]);
+  model.dispose();
+});
