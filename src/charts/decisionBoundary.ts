@@ -117,6 +117,17 @@ function predictGrid(model: Predictor, xs: number[], ys: number[], probability: 
   return { z: ys.map((_, j) => values.slice(j * n, (j + 1) * n)), classes: Math.max(units, 2), binary: units <= 2 };
 }
 
+/** Outline of the data points, dark enough to stand out on any region colour. */
+const MARKER_OUTLINE = '#1a1a1a';
+
+/** Grey scale for the confidence of the predicted class (3+ classes). */
+const CONFIDENCE_COLOURSCALE: Array<[number, string]> = [[0, '#ffffff'], [1, '#525252']];
+
+/** P(class 1) from class 0's colour (0) through white (0.5) to class 1's colour (1), matching the points. */
+function probabilityColourscale(): Array<[number, string]> {
+  return [[0, colour(0)], [0.5, '#ffffff'], [1, colour(1)]];
+}
+
 /** A stepped colour scale giving class c the colour c, for z in [-0.5, k - 0.5]. */
 function classColourscale(k: number): Array<[number, string]> {
   const scale: Array<[number, string]> = [];
@@ -152,15 +163,18 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
   const grid = predictGrid(model, xs, ys, options.probability);
   const numClasses = Math.max(grid.classes, (data.classes ?? []).length, Math.max(...labels) + 1);
   const className = (c: number) => plotlyText(data.classes?.[c] ?? `class ${c}`);
-  // Plotly's RdBu runs blue (0) to red (1): unreversed for P(class 1), so the regions match the markers (class 0 blue, class 1 red).
+  // Regions and points share colours: predicted-class regions take the class colours; P(class 1)
+  // runs from class 0's colour through white (undecided) to class 1's. Confidence (3+ classes)
+  // is grey, so it cannot be read as a class.
   const heatmap: Trace = options.probability
-    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.binary ? 0 : 1 / grid.classes, zmax: 1, colorscale: 'RdBu', reversescale: !grid.binary, opacity: 0.6, colorbar: { title: { text: grid.binary ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
+    ? { type: 'heatmap', name: 'probability', x: xs, y: ys, z: grid.z, zmin: grid.binary ? 0 : 1 / grid.classes, zmax: 1, colorscale: grid.binary ? probabilityColourscale() : CONFIDENCE_COLOURSCALE, opacity: 0.6, colorbar: { title: { text: grid.binary ? `P(${className(1)})` : 'confidence' } }, hoverinfo: 'x+y+z', showlegend: false }
     : { type: 'heatmap', name: 'predicted class', x: xs, y: ys, z: grid.z, zmin: -0.5, zmax: numClasses - 0.5, colorscale: classColourscale(numClasses), opacity: 0.35, showscale: false, hoverinfo: 'skip', showlegend: false };
   const scatter: Trace[] = [];
   for (let c = 0; c < numClasses; c++) {
     const mine = points.filter((_, i) => labels[i] === c);
     if (mine.length === 0) continue;
-    scatter.push({ type: 'scatter', mode: 'markers', name: className(c), x: mine.map((p) => p[0]), y: mine.map((p) => p[1]), marker: { color: colour(c), size: 6, line: { color: 'white', width: 0.5 } } });
+    // A dark outline keeps every point visible on a region of its own colour.
+    scatter.push({ type: 'scatter', mode: 'markers', name: className(c), x: mine.map((p) => p[0]), y: mine.map((p) => p[1]), marker: { color: colour(c), size: 7, line: { color: MARKER_OUTLINE, width: 1 } } });
   }
   const [f1, f2] = data.featureNames ?? ['x1', 'x2'];
   return {
@@ -170,7 +184,8 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
       xaxis: { title: { text: plotlyText(f1 ?? 'x1') }, range: [xs[0], xs[xs.length - 1]] },
       yaxis: { title: { text: plotlyText(f2 ?? 'x2') }, range: [ys[0], ys[ys.length - 1]] },
       height: 450,
-      legend: { title: { text: 'class' } },
+      // Above the plot, so it never meets the colour bar (and its title) on the right.
+      legend: { title: { text: 'class', side: 'left' }, orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' },
     },
     config: { responsive: true, displaylogo: false },
   };

@@ -71,8 +71,9 @@ describe('charts.decisionBoundary', () => {
     const xs2 = fig2.data[0].x as number[];
     fig2.data[0].z!.forEach((row) => row.forEach((v, i) => assert.ok(Math.abs((v as number) - 1 / (1 + Math.exp(-10 * xs2[i]))) < 1e-5)));
     assert.equal((fig2.data[0].colorbar as { title: { text: string } }).title.text, 'P(lower)');
-    // Plotly's RdBu runs blue -> red; not reversed, P(class 1) = 1 is red like class 1's markers (#ef553b), 0 blue like class 0's.
-    assert.equal(fig2.data[0].reversescale, false);
+    // P(class 1) = 1 has class 1's marker colour (#ef553b), 0 class 0's (#636efa), undecided is white.
+    assert.deepEqual(fig2.data[0].colorscale, [[0, '#636efa'], [0.5, '#ffffff'], [1, '#ef553b']]);
+    assert.equal(fig2.data[0].reversescale, undefined);
     assert.deepEqual(fig2.data.slice(1).map((t) => (t.marker as { color: string }).color), ['#636efa', '#ef553b']);
     two.dispose();
     const softmax = models.mlp({ inputShape: [2], hidden: [4], output: { classes: 3 }, seed: 1 });
@@ -80,9 +81,22 @@ describe('charts.decisionBoundary', () => {
     const fig3 = decisionBoundary(softmax, spirals, { gridSize: 5, probability: true });
     assert.ok((fig3.data[0].z!.flat() as number[]).every((v) => v >= 1 / 3 - 1e-6 && v <= 1));
     assert.equal((fig3.data[0].colorbar as { title: { text: string } }).title.text, 'confidence');
+    assert.deepEqual(fig3.data[0].colorscale, [[0, '#ffffff'], [1, '#525252']], 'grey: not to be read as a class colour');
     tf.dispose([data, spirals]);
     model.dispose();
     softmax.dispose();
+  });
+
+  it('points have a dark outline; the class legend sits above the plot, away from the colour bar', () => {
+    const model = signOfX1();
+    const data = datasets.moons({ n: 20, seed: 2 });
+    for (const probability of [false, true]) {
+      const fig = decisionBoundary(model, data, { gridSize: 4, probability });
+      for (const t of fig.data.slice(1)) assert.deepEqual((t.marker as { line: unknown }).line, { color: '#1a1a1a', width: 1 }, `${t.name} (probability ${probability})`);
+      assert.deepEqual(fig.layout.legend, { title: { text: 'class', side: 'left' }, orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom' });
+    }
+    tf.dispose(data);
+    model.dispose();
   });
 
   it('escapes class and feature names in plotly text', () => {
