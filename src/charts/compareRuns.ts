@@ -2,7 +2,8 @@ import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { metricMode, normalizeHistory, type HistoryInput, type NormalizedHistory } from './history';
 import { colour } from './palette';
-import type { Figure, Trace } from './types';
+import { placeLegendBelow } from './legend';
+import type { Figure, Layout, Trace } from './types';
 
 /** Options of {@link compareRuns}. */
 export interface CompareRunsOptions {
@@ -67,21 +68,55 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
   });
   const params = differingParams(hs.map((h) => h.config)).slice(0, options.maxParams ?? 4);
   const data: Trace[] = [];
+  const annotations: Array<Record<string, unknown>> = [];
+  const labels: string[] = [];
   hs.forEach((h, i) => {
     const flat = h.config === undefined ? {} : flattenConfig(h.config);
     const described = params.filter((p) => p in flat).map((p) => `${p}=${formatValue(flat[p])}`).join(', ');
     const label = [h.name, described].filter((s) => s !== undefined && s !== '').join(': ') || `run ${i + 1}`;
     const c = colour(i);
+    const y = h.rows.map((r) => finiteOrNull(r[metric]));
+    const diverged = divergence(h, metric);
+    const name = plotlyText(diverged === undefined ? label : `${label} (diverged at epoch ${diverged.epoch})`);
+    labels.push(name);
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
-      name: plotlyText(label),
+      name,
       legendgroup: `run${i}`,
       x: h.epochs,
-      y: h.rows.map((r) => (typeof r[metric] === 'number' && Number.isFinite(r[metric]) ? r[metric] : null)),
+      y,
       line: { color: c },
       marker: { size: 4 },
     });
+    if (diverged !== undefined && diverged.lastFinite !== undefined) {
+      // An ✕ where the run was last finite: the line stops there, the ✕ says why.
+      const [x, v] = diverged.lastFinite;
+      data.push({
+        type: 'scatter',
+        mode: 'markers',
+        name: `${name}: last finite value`,
+        legendgroup: `run${i}`,
+        showlegend: false,
+        x: [x],
+        y: [v],
+        marker: { symbol: 'x-thin', size: 14, color: c, line: { color: c, width: 3 } },
+        hovertemplate: `${name}<br>last finite ${plotlyText(metric)} %{y:.4g} at epoch %{x}<extra></extra>`,
+      });
+    } else if (diverged !== undefined) {
+      // No finite value to draw: say so on the plot, at the epoch it diverged.
+      annotations.push({
+        x: diverged.epoch,
+        xref: 'x',
+        y: 1 - 0.08 * annotations.length,
+        yref: 'paper',
+        yanchor: 'top',
+        xanchor: 'left',
+        showarrow: false,
+        text: `✕ ${plotlyText(h.name ?? `run ${i + 1}`)}: ${plotlyText(metric)} not finite from epoch ${diverged.epoch} (diverged)`,
+        font: { color: c, size: 12 },
+      });
+    }
     const train = metric.startsWith('val_') ? metric.slice(4) : undefined;
     if (options.showTrain === true && train !== undefined && has(h, train)) {
       data.push({
@@ -91,21 +126,41 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
         legendgroup: `run${i}`,
         showlegend: false,
         x: h.epochs,
-        y: h.rows.map((r) => (typeof r[train] === 'number' ? r[train] : null)),
+        y: h.rows.map((r) => finiteOrNull(r[train])),
         line: { color: c, dash: 'dot', width: 1 },
       });
     }
   });
   const better = metricMode(metric) === 'min' ? 'lower is better' : 'higher is better';
-  return {
-    data,
-    layout: {
-      title: { text: plotlyText(options.title ?? `${metric} by run`) },
-      xaxis: { title: { text: 'epoch' } },
-      yaxis: { title: { text: `${plotlyText(metric)} (${better})` }, ...(options.logY === true ? { type: 'log' } : {}) },
-      legend: { title: { text: params.length > 0 ? 'differs: ' + plotlyText(params.join(', ')) : 'runs' } },
-      height: 450,
-    },
-    config: { responsive: true, displaylogo: false },
+  const layout: Layout = {
+    title: { text: plotlyText(options.title ?? `${metric} by run`) },
+    xaxis: { title: { text: 'epoch', standoff: 8 }, automargin: true },
+    yaxis: { title: { text: `${plotlyText(metric)} (${better})` }, ...(options.logY === true ? { type: 'log' } : {}) },
+    legend: { title: { text: params.length > 0 ? 'differs: ' + plotlyText(params.join(', ')) : 'runs' } },
+    height: 450,
+    ...(annotations.length > 0 ? { annotations } : {}),
   };
+  // A legend on the right as wide as its longest entry squeezes the plot: put long ones below.
+  if (Math.max(...labels.map((l) => l.length)) > LONG_LEGEND_ENTRY) placeLegendBelow(layout, labels, true);
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+/** Legend entries longer than this many characters go below the plot, in rows. */
+const LONG_LEGEND_ENTRY = 32;
+
+function finiteOrNull(v: number | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * When a run's `metric` ends in non-finite values (NaN, Infinity: the run diverged), the
+ * epoch that stretch starts at and the last finite point before it, if any.
+ */
+export function divergence(h: NormalizedHistory, metric: string): { epoch: number; lastFinite: [number, number] | undefined } | undefined {
+  const logged = h.rows.map((r, i) => [h.epochs[i], r[metric]] as const).filter((p): p is readonly [number, number] => typeof p[1] === 'number');
+  let start = logged.length;
+  while (start > 0 && !Number.isFinite(logged[start - 1][1])) start--;
+  if (start === logged.length) return undefined;
+  const before = start > 0 ? logged[start - 1] : undefined;
+  return { epoch: logged[start][0], lastFinite: before === undefined ? undefined : [before[0], before[1]] };
 }

@@ -25,7 +25,7 @@ function traceLine(t: Trace): string | undefined {
   const values = (horizontal ? t.x : t.y) ?? [];
   const keys = (horizontal ? t.y : t.x) ?? [];
   const nums = values.map((v, i) => [v, keys[i]] as const).filter((p): p is readonly [number, number | string | null] => typeof p[0] === 'number' && Number.isFinite(p[0]));
-  if (nums.length === 0) return `  ${name}: no points`;
+  if (nums.length === 0) return values.length > 0 ? `  ${name}: no finite values (${values.length} missing, NaN or infinite)` : `  ${name}: no points`;
   if (t.type === 'bar') return `  ${name}: ${nums.map(([v, k]) => `${decode(String(k))}=${fmt(v)}`).join(', ')}`;
   const last = nums[nums.length - 1];
   if (nums.length === 1) return `  ${name}: ${fmt(last[0])} at ${last[1]}`;

@@ -47,7 +47,7 @@ test('chartHtml without the library is small and still draws through the shared 
   const html = chartHtml(fig, { id: 'c1', includePlotly: false });
   assert.equal(count(html, plotlyMarker), 0);
   assert.ok(html.length < 5000, `size ${html.length}`);
-  assert.match(html, /^<div id="c1" class="trainlab-chart" style="width:100%;height:432px;">/);
+  assert.match(html, /^<div id="c1" class="trainlab-chart" style="width:100%;height:438px;">/);
   assert.match(html, /T\.figs\["c1"\]=/);
   assert.match(html, /T\.flush\(\);T\.draw\("c1"\);/);
   const live = liveUpdateHtml('c1', fig, 3);
