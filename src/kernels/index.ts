@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
+import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { batchMatMul, fusedMatMul } from './matMul';
 import { gatherV2 } from './gather';
 import { identity } from './identity';
@@ -22,6 +23,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.Tile, tile],
   [tf.GatherV2, gatherV2],
   [tf.Identity, identity],
+  [ADAM_UPDATE, adamUpdate],
 ];
 
 /** Names of the tfjs kernels trainlab registers for 'wasm' (replaced or added). */
@@ -32,7 +34,8 @@ let installed = false;
 /**
  * Registers trainlab's kernels for the 'wasm' backend: matmuls that transpose before
  * multiplying (~10x faster backward passes) and the training kernels wasm lacks
- * (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum). The stock kernels
+ * (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum), and a one-pass Adam
+ * update that tfjs's AdamOptimizer uses while the backend is wasm. The stock kernels
  * are saved and come back with `uninstallFastKernels()`. Calling it twice is harmless.
  * `useBackend('wasm')` calls it unless `TRAINLAB_FAST_KERNELS=0`.
  */
@@ -47,6 +50,7 @@ export function installFastKernels(): void {
     if (stock !== undefined) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
+  installFusedAdam();
   installed = true;
 }
 
@@ -58,6 +62,7 @@ export function uninstallFastKernels(): void {
     const stock = rememberStock(kernelName);
     if (stock !== undefined) tf.registerKernel(stock);
   }
+  uninstallFusedAdam();
   installed = false;
 }
 

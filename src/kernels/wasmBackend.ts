@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` that trainlab's kernels use. */
 export interface WasmBackend {
+  /** The emscripten module (its `asm.memory` is the heap). */
+  wasm: unknown;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
@@ -15,7 +17,7 @@ export interface WasmKernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-export type WasmKernelFunc = (args: WasmKernelArgs) => tf.TensorInfo;
+export type WasmKernelFunc = (args: WasmKernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Runs one of the wasm backend's own (stock) kernels by name. */
 export function runStock(

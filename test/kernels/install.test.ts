@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { FAST_KERNEL_NAMES, fastKernelsInstalled, fastKernelsWanted, installFastKernels, uninstallFastKernels } from '../../src/kernels';
 
-const ADDED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum'];
+const ADDED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'TrainlabAdamUpdate'];
 const REPLACED = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'GatherV2', 'Identity'];
 
 test('FAST_KERNEL_NAMES lists the replaced and the added kernels', () => {
