@@ -129,6 +129,28 @@ describe('charts.decisionBoundary', () => {
 });
 
 describe('decisionBoundaryCallback', () => {
+  it('a fit that throws: onTrainError draws the final figure once, titled as stopped by an error', async () => {
+    const data = datasets.moons({ n: 20, target: 'index' });
+    const model = models.mlp({ inputShape: [2], hidden: [4], output: 'binary', seed: 1 });
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    const { display, updates } = fakeDisplay(true);
+    const callback = decisionBoundaryCallback({ data, every: 10, gridSize: 5, display });
+    const failing = new (class extends tf.Callback {
+      override async onEpochEnd(epoch: number): Promise<void> {
+        if (epoch === 1) throw new Error('boom');
+      }
+    })();
+    await assert.rejects(model.fit(data.x, data.y, { epochs: 5, verbose: 0, callbacks: [callback, failing] }), /boom/);
+    assert.equal(updates.filter(([i]) => i === 0).length, 0, 'tfjs skipped onTrainEnd: chart still at "before training"');
+    await callback.onTrainError(new Error('boom'));
+    await callback.onTrainError(new Error('boom'));
+    const finals = updates.filter(([i]) => i === 0).map(([, b]) => b);
+    assert.equal(finals.length, 1, 'drawn once');
+    assert.match(JSON.stringify(finals[0][PLOTLY_MIME]), /stopped by an error after 2 epochs/);
+    tf.dispose(data);
+    model.dispose();
+  });
+
   it('in a notebook: one chart, a live update every 2 epochs, the final figure at the end; no leaks', async () => {
     const data = datasets.moons({ n: 40, target: 'index' });
     const model = models.mlp({ inputShape: [2], hidden: [8], output: 'binary', seed: 1 });
