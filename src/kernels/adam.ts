@@ -92,7 +92,7 @@ function fusedApplyGradients(this: AdamState, gradients: GradientList): void {
   const fusable =
     tf.getBackend() === 'wasm' &&
     tf.getKernel(ADAM_UPDATE, 'wasm') !== undefined &&
-    named.every(([name, g]) => g == null || (g.dtype === 'float32' && variables[name]?.dtype === 'float32'));
+    named.every(([name, g]) => g == null || (g.dtype === 'float32' && variables[name]?.dtype === 'float32' && tf.util.arraysEqual(g.shape, variables[name].shape)));
   if (!fusable) return stockApplyGradients.call(this, gradients);
   tf.tidy(() => {
     named.forEach(([name, gradient], i) => {

@@ -102,6 +102,21 @@ test('a variable without a gradient keeps its value; moments are named like tfjs
   assert.equal(tf.memory().numTensors, before);
 });
 
+test("a gradient whose shape differs from its variable goes to tfjs's own update (which rejects it), as on cpu", async () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await useBackend(backend, { quiet: true });
+    if (backend === 'wasm') installFastKernels();
+    const before = tf.memory().numTensors;
+    const v = tf.tidy(() => tf.variable(tf.zeros([3, 7]), true, `shapeCheck${Math.random()}`));
+    const g = tf.ones([21]);
+    const optimizer = tf.train.adam(0.1);
+    assert.throws(() => optimizer.applyGradients([{ name: v.name, tensor: g }]), /shape|broadcast/i, backend);
+    tf.dispose([v, g]);
+    optimizer.dispose();
+    assert.equal(tf.memory().numTensors, before, `${backend}: no leaks`);
+  }
+});
+
 test('model.fit with Adam on wasm gives the weights it gives on cpu', async () => {
   await assertMatchesCpu('fit', () => {
     const model = tf.sequential({
