@@ -2,6 +2,7 @@
  * Runs notebooks through Jupyter (nbclient) with the trainlab kernel for tests, and reads
  * what they produced. Uses a private JUPYTER_PATH, so the user's kernels are untouched.
  */
+import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -124,4 +125,27 @@ export function runKernelSteps(steps: Array<{ code: string; interruptAfter?: num
   });
   if (r.status !== 0) throw new Error(`kernel session failed (${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as StepResult[];
+}
+
+/** MIME type of Plotly figures in notebook outputs. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** Outputs that carry a Plotly figure. */
+export function chartOutputs(nb: ExecutedNotebook): Output[] {
+  return outputsOf(nb).filter((o) => o.data !== undefined && PLOTLY_MIME in o.data);
+}
+
+/**
+ * Runs `notebooks/<name>.ipynb` and checks what every tutorial must satisfy: no cell
+ * ends in an error, at least `minCharts` charts, an executed file under 6 MB. Returns the
+ * notebook and what it reported.
+ */
+export async function runTutorial<T>(name: string, minCharts: number): Promise<{ nb: ExecutedNotebook; observed: T }> {
+  const nb = await runNotebook(path.join(ROOT, 'notebooks', `${name}.ipynb`));
+  const errors = outputsOf(nb).filter((o) => o.output_type === 'error');
+  assert.equal(errors.length, 0, `${name}: cells ended in errors: ${errors.map((e) => `${e.ename}: ${e.evalue}`).join('; ')}`);
+  const charts = chartOutputs(nb).length;
+  assert.ok(charts >= minCharts, `${name}: expected at least ${minCharts} charts, found ${charts}`);
+  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `${name}: executed notebook is ${sizeOf(nb)} bytes`);
+  return { nb, observed: observationsOf<T>(nb) };
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 type ByRate<T> = Record<string, T>;
 interface ScheduleResult {
@@ -27,16 +26,9 @@ interface Observed {
   schedules: Record<'constant 0.3' | 'warmup + cosine' | 'reduce on plateau', ScheduleResult>;
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 test('01-learning-rate: too high diverges or oscillates, too low is slow, the range test suggests a good rate, schedules beat a constant rate', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '01-learning-rate.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 8, `expected at least 8 charts, found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('01-learning-rate', 8);
   assert.deepEqual(o.rates, [0.001, 0.01, 0.1, 0.3, 1]);
 
   // The largest rate diverges: a non-finite loss that stops the run in its first epoch,

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 interface RunGap {
   train: number;
@@ -23,20 +22,13 @@ interface Observed {
   scalingFinalLoss: { base: number; sameLR: number; scaledLR: number };
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 function assertFalling(name: string, values: number[]): void {
   values.slice(1).forEach((v, i) => assert.ok(v < values[i], `${name} does not fall at index ${i + 1}: ${values.join(', ')}`));
 }
 
 test('02-batch-size: gradient noise ∝ 1/B, faster epochs and more memory with larger batches, small-batch regularisation, linear LR scaling', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '02-batch-size.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 5, `expected at least 5 charts, found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('02-batch-size', 5);
 
   // Gradient variance falls monotonically with the batch, about as 1/B.
   assert.deepEqual(o.gradBatches, [4, 16, 64, 256, 1024]);

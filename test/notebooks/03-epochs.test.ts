@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 interface Observed {
   epochs: number;
@@ -25,16 +24,9 @@ interface Observed {
   };
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 test('03-epochs: too few epochs underfit, too many overfit, early stopping restores the best epoch', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '03-epochs.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 5, `expected at least 5 charts (2 loss curves, 3 decision boundaries), found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('03-epochs', 5);
 
   // Too few epochs: both losses still high (underfitting).
   assert.ok(o.valLossAtEarly > 1.3 * o.valLossMin, `val loss after ${o.earlyEpoch} epochs ${o.valLossAtEarly} vs min ${o.valLossMin}`);

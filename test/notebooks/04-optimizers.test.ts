@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 type PerOptimizer = Record<'sgd' | 'momentum' | 'rmsprop' | 'adam' | 'adamw', number>;
 type PerPath = Record<'sgd' | 'momentum' | 'rmsprop' | 'adam', number>;
@@ -22,18 +21,11 @@ interface Observed {
   fineTune: { sgd: FineTune; adam: FineTune };
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const EPOCHS = 80;
 const STEPS = 150;
 
 test('04-optimizers: Adam converges fastest, paths on the bowl, noise handling, SGD fine-tunes smoothly', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '04-optimizers.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 4, `expected at least 4 charts, found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('04-optimizers', 4);
 
   // Speed: every adaptive optimizer and momentum reach the target; Adam at least 3x sooner than SGD, and no later than momentum.
   const reach = (name: keyof PerOptimizer) => o.epochsToTarget[name] ?? EPOCHS + 1;

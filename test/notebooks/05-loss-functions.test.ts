@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 interface Observed {
   carValMSE: number;
@@ -23,16 +22,9 @@ interface Observed {
   };
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 test('05-loss-functions: MSE regression, cross-entropy beats MSE for classes, robust losses ignore outliers, loss and accuracy disagree', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '05-loss-functions.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 6, `expected at least 6 charts, found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('05-loss-functions', 6);
 
   // Regression with MSE: far better than always predicting the mean.
   assert.ok(o.carValMSE < 0.25 * o.meanBaselineMSE, `cars val MSE ${o.carValMSE} vs mean baseline ${o.meanBaselineMSE}`);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { ROOT, runNotebook, observationsOf, outputsOf, sizeOf } from '../helpers/notebook';
+import { runTutorial } from '../helpers/notebook';
 
 interface Gap {
   trainLoss: number;
@@ -17,17 +16,10 @@ interface Observed {
   earlyStoppingEpochs: number;
 }
 
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const REMEDIES = ['early stopping', 'dropout 0.5', 'gaussian noise 0.2', 'mixup α=0.4', 'L2 1e-3', 'L1 1e-3'];
 
 test('06-overfitting: random labels memorised, noise learnt, every remedy narrows the train/validation gap', async () => {
-  const nb = await runNotebook(path.join(ROOT, 'notebooks', '06-overfitting.ipynb'));
-  const o = observationsOf<Observed>(nb);
-
-  assert.equal(outputsOf(nb).filter((out) => out.output_type === 'error').length, 0);
-  const charts = outputsOf(nb).filter((out) => out.data !== undefined && PLOTLY_MIME in out.data).length;
-  assert.ok(charts >= 4, `expected at least 4 charts, found ${charts}`);
-  assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `executed notebook is ${sizeOf(nb)} bytes`);
+  const { observed: o } = await runTutorial<Observed>('06-overfitting', 4);
 
   // Random labels: training accuracy near 100 %, validation at chance (1/3); real labels generalise.
   const m = o.memorisation;
