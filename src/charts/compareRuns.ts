@@ -113,7 +113,7 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
         yanchor: 'top',
         xanchor: 'left',
         showarrow: false,
-        text: `✕ ${plotlyText(h.name ?? `run ${i + 1}`)}: ${plotlyText(metric)} not finite from epoch ${diverged.epoch} (diverged)`,
+        text: `✕ ${plotlyText(h.name ?? (described !== '' ? described : `run ${i + 1}`))}: ${plotlyText(metric)} not finite from epoch ${diverged.epoch} (diverged)`,
         font: { color: c, size: 12 },
       });
     }

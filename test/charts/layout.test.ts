@@ -79,6 +79,9 @@ test('compareRuns keeps diverged runs: legend suffix, ✕ at the last finite poi
       '  start: learningRate=10 (diverged at epoch 1): no finite values (2 missing, NaN or infinite)',
     ].join('\n'),
   );
+  // Unnamed runs are named by their differing parameters.
+  const unnamed = charts.compareRuns([{ ...fine, name: undefined }, { ...start, name: undefined }]);
+  assert.equal((unnamed.layout.annotations as Array<{ text: string }>)[0].text, '✕ learningRate=10: val_loss not finite from epoch 1 (diverged)');
   // A run that recovers from a NaN is not diverged; a fine run set has no annotations.
   const recovered = charts.compareRuns([{ history: [{ loss: 1 }, { loss: NaN }, { loss: 0.5 }] }]);
   assert.deepEqual(recovered.data.map((t) => t.name), ['run 1']);
