@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { adamSimd } from './simd';
+import { simdOps } from './simd';
 import { heapF32, type WasmKernelArgs } from './wasmBackend';
 
 // tfjs's Adam updates each variable with 13 separate ops (mul, add, square, div, sqrt ...),
@@ -44,7 +44,7 @@ export function adamUpdate({ inputs, backend, attrs }: WasmKernelArgs): tf.Tenso
   const n = w.length;
   // Groups of four go through SIMD (float32 like tfjs's ops); the tail, or everything
   // where SIMD is unavailable, through the same arithmetic in JS.
-  const simd = adamSimd(backend.wasm);
+  const simd = simdOps(backend.wasm)?.adam;
   const head = simd === undefined ? 0 : n - (n % 4);
   if (simd !== undefined && head > 0) {
     simd(w.byteOffset, g.byteOffset, m0.byteOffset, v0.byteOffset, w1.byteOffset, m1.byteOffset, v1.byteOffset, head * 4, beta1, c1, beta2, c2, step, invD2, epsilon);

@@ -7,6 +7,7 @@ import { gatherV2 } from './gather';
 import { identity } from './identity';
 import { maxPoolGrad } from './pool';
 import { unsortedSegmentSum } from './segment';
+import { sum } from './sum';
 import { tile } from './tile';
 import { rememberStock, type WasmKernelFunc } from './wasmBackend';
 
@@ -23,6 +24,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.Tile, tile],
   [tf.GatherV2, gatherV2],
   [tf.Identity, identity],
+  [tf.Sum, sum],
   [ADAM_UPDATE, adamUpdate],
 ];
 

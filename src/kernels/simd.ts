@@ -1,6 +1,7 @@
 // A tiny WebAssembly module, assembled here byte by byte, that runs on the wasm backend's
 // own memory with 128-bit SIMD. A plain JS loop for Adam's update (two divisions and a
 // square root per element, in double precision) is slower than tfjs's 13 separate ops.
+// Its functions: `adam` (Adam's update) and `sumRows` (a sum over leading axes).
 
 /** The parts of the tfjs wasm backend's emscripten module that the SIMD module uses. */
 interface EmscriptenModule {
@@ -15,6 +16,18 @@ export type AdamSimd = (
   w: number, g: number, m: number, v: number, w1: number, m1: number, v1: number, bytes: number,
   b1: number, c1: number, b2: number, c2: number, step: number, invD2: number, eps: number,
 ) => void;
+
+/**
+ * dst[0 .. headBytes) = the sum of `rows` rows of src, `rowBytes` apart (byte offsets;
+ * headBytes a multiple of 16).
+ */
+export type SumRowsSimd = (src: number, dst: number, rows: number, rowBytes: number, headBytes: number) => void;
+
+/** The module's functions, bound to one wasm heap. */
+export interface SimdOps {
+  adam: AdamSimd;
+  sumRows: SumRowsSimd;
+}
 
 const I32 = 0x7f;
 const F32 = 0x7d;
@@ -75,39 +88,65 @@ function adamBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+const i32Const = (value: number): number[] => [0x41, value]; // 0 <= value < 64
+const geU = [0x4f];
+
+/** `while (local < limit) { body; local += step }` */
+function countedLoop(local: number, limit: number, step: number, body: number[]): number[] {
+  return [0x02, 0x40, 0x03, 0x40, ...get(local), ...get(limit), ...geU, 0x0d, 1, ...body, ...get(local), ...i32Const(step), ...i32Add, ...set(local), 0x0c, 0, 0x0b, 0x0b];
+}
+
+// Parameters 0 src, 1 dst, 2 rows, 3 rowBytes, 4 headBytes; locals 5 r, 6 j, 7 row pointer (i32).
+function sumRowsBody(): number[] {
+  const [SRC, DST, ROWS, ROW_BYTES, HEAD, R, J, P] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const zero = [0x43, 0, 0, 0, 0, ...splat]; // f32.const 0, splat
+  const addRow = [...get(DST), ...get(J), ...i32Add, ...get(DST), ...get(J), ...i32Add, ...load, ...get(P), ...get(J), ...i32Add, ...load, ...add, ...store];
+  const code = [
+    ...countedLoop(J, HEAD, 16, [...get(DST), ...get(J), ...i32Add, ...zero, ...store]),
+    ...get(SRC), ...set(P),
+    ...countedLoop(R, ROWS, 1, [...i32Const(0), ...set(J), ...countedLoop(J, HEAD, 16, addRow), ...get(P), ...get(ROW_BYTES), ...i32Add, ...set(P)]),
+    0x0b,
+  ];
+  const locals = [1, 3, I32];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+function funcType(params: number[]): number[] {
+  return [0x60, ...uleb(params.length), ...params, 0];
+}
+
 function moduleBytes(): Uint8Array {
-  const params = [...Array(8).fill(I32), ...Array(7).fill(F32)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
+    ...section(1, [2, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32))]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('adam'), 0x00, 0]),
-    ...section(10, [1, ...adamBody()]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1]),
+    ...section(10, [2, ...adamBody(), ...sumRowsBody()]),
   ]);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, AdamSimd | null>();
+const instances = new WeakMap<WebAssembly.Memory, SimdOps | null>();
 
 /**
- * The SIMD Adam step bound to the wasm backend's memory, or undefined where this
+ * The SIMD functions bound to the wasm backend's memory, or undefined where this
  * WebAssembly has no SIMD or the backend's memory cannot be reached (callers then use JS).
  */
-export function adamSimd(wasmModule: unknown): AdamSimd | undefined {
+export function simdOps(wasmModule: unknown): SimdOps | undefined {
   const memory = (wasmModule as EmscriptenModule).asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let fn = instances.get(memory);
-  if (fn === undefined) {
+  let ops = instances.get(memory);
+  if (ops === undefined) {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as unknown as ArrayBuffer), { env: { memory } });
-      fn = instance.exports.adam as AdamSimd;
+      ops = { adam: instance.exports.adam as AdamSimd, sumRows: instance.exports.sumRows as SumRowsSimd };
     } catch {
-      fn = null;
+      ops = null;
     }
-    instances.set(memory, fn);
+    instances.set(memory, ops);
   }
-  return fn ?? undefined;
+  return ops ?? undefined;
 }
 
 /** The module's bytes, for tests. */
-export const ADAM_SIMD_BYTES = moduleBytes;
+export const SIMD_MODULE_BYTES = moduleBytes;

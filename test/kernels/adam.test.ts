@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { installFastKernels, uninstallFastKernels } from '../../src/kernels';
 import { ADAM_UPDATE } from '../../src/kernels/adam';
-import { ADAM_SIMD_BYTES } from '../../src/kernels/simd';
+import { SIMD_MODULE_BYTES } from '../../src/kernels/simd';
 import { createOptimizer } from '../../src/optimizers';
 import { assertMatchesCpu, randomTensor, values } from './helpers';
 
@@ -139,5 +139,5 @@ test('model.fit with Adam on wasm gives the weights it gives on cpu', async () =
 });
 
 test('the SIMD module is valid WebAssembly', () => {
-  assert.equal(WebAssembly.validate(ADAM_SIMD_BYTES() as unknown as ArrayBuffer), true);
+  assert.equal(WebAssembly.validate(SIMD_MODULE_BYTES() as unknown as ArrayBuffer), true);
 });
