@@ -49,6 +49,8 @@ const RUNTIME = [
   'if(!el){n=n||0;if(n<100)setTimeout(function(){T.draw(id,n+1)},50);return}',
   'if(!w.Plotly){if(T.queue.indexOf(id)<0)T.queue.push(id);return}',
   "if(!el.getAttribute('data-plotted')){el.innerHTML='';el.setAttribute('data-plotted','1')}",
+  // A live figure can grow (a metric panel appears): the element follows, so it does not overlap the next output.
+  "var h=f.layout&&f.layout.height;if(typeof h==='number'&&h>0)el.style.height=h+'px';",
   'w.Plotly.react(el,f.data,f.layout,f.config)};',
   'T.flush=function(){if(!w.Plotly)return;var q=T.queue;T.queue=[];for(var i=0;i<q.length;i++)T.draw(q[i])};}',
 ].join('');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as vm from 'node:vm';
 import { charts, figureToHTML } from '../../src';
 import { chartHtml, liveUpdateHtml, plotlyPath, plotlyScript, titleText } from '../../src/charts/html';
 
@@ -79,4 +80,19 @@ test('standalonePage is a full HTML document with an escaped <title>', () => {
   const page = charts.standalonePage(fig);
   assert.match(page, /^<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>&lt;\/script&gt;&lt;img src=x onerror=alert\(1\)&gt;<\/title>/);
   assert.ok(fs.existsSync(plotlyPath()));
+});
+
+test('live updates resize the chart element to the new figure height (a growing live chart does not cover the next output)', () => {
+  const el = { style: { height: '' }, innerHTML: 'placeholder', attrs: {} as Record<string, string>, getAttribute(k: string) { return this.attrs[k] ?? null; }, setAttribute(k: string, v: string) { this.attrs[k] = v; } };
+  const reacted: number[] = [];
+  const window: Record<string, unknown> = { Plotly: { react: (_el: unknown, _d: unknown, layout: { height: number }) => void reacted.push(layout.height) } };
+  const context = vm.createContext({ window, document: { getElementById: (id: string) => (id === 'c9' ? el : null) }, setTimeout });
+  const scripts = (html: string) => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  const small = { data: [], layout: { height: 438 } };
+  const grown = { data: [], layout: { height: 698 } };
+  for (const s of scripts(chartHtml(small, { id: 'c9', includePlotly: false }))) vm.runInContext(s, context);
+  assert.equal(el.style.height, '438px');
+  for (const s of scripts(liveUpdateHtml('c9', grown, 1))) vm.runInContext(s, context);
+  assert.equal(el.style.height, '698px');
+  assert.deepEqual(reacted, [438, 698]);
 });
