@@ -1,7 +1,8 @@
 // A tiny WebAssembly module, assembled here byte by byte, that runs on the wasm backend's
 // own memory with 128-bit SIMD. A plain JS loop for Adam's update (two divisions and a
 // square root per element, in double precision) is slower than tfjs's 13 separate ops.
-// Its functions: `adam` (Adam's update) and `sumRows` (a sum over leading axes).
+// Its functions: `adam` (Adam's update), `sumRows` (a sum over leading axes) and
+// `transpose` (4x4 blocks through shuffles; wasm's own Transpose copies element by element).
 
 /** The parts of the tfjs wasm backend's emscripten module that the SIMD module uses. */
 interface EmscriptenModule {
@@ -23,10 +24,14 @@ export type AdamSimd = (
  */
 export type SumRowsSimd = (src: number, dst: number, rows: number, rowBytes: number, headBytes: number) => void;
 
+/** dst (cols x rows) = the transpose of src (rows x cols); rows and cols multiples of 4. */
+export type TransposeSimd = (src: number, dst: number, rows: number, cols: number) => void;
+
 /** The module's functions, bound to one wasm heap. */
 export interface SimdOps {
   adam: AdamSimd;
   sumRows: SumRowsSimd;
+  transpose: TransposeSimd;
 }
 
 const I32 = 0x7f;
@@ -111,6 +116,56 @@ function sumRowsBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+/** i8x16.shuffle picking float lanes (0-3 from the first operand, 4-7 from the second). */
+function shuffle(lanes: [number, number, number, number]): number[] {
+  return [...simd(0x0d), ...lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3])];
+}
+
+// Parameters 0 src, 1 dst, 2 rows, 3 cols; locals 4 i, 5 j, 6 a, 7 d, 8-10 src row strides
+// x1 x2 x3, 11-13 dst row strides (i32); 14-17 four source rows, 18-21 their interleavings (v128).
+function transposeBody(): number[] {
+  const [SRC, DST, ROWS, COLS, I, J, A, D] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const RS = [8, 9, 10];
+  const DS = [11, 12, 13];
+  const R = [14, 15, 16, 17];
+  const T = [18, 19, 20, 21];
+  const mulI32 = [0x6c];
+  const shl2 = [...i32Const(2), 0x74];
+  const strides = (count: number, out: number[]): number[] => [
+    ...get(count), ...shl2, ...set(out[0]),
+    ...get(out[0]), ...get(out[0]), ...i32Add, ...set(out[1]),
+    ...get(out[1]), ...get(out[0]), ...i32Add, ...set(out[2]),
+  ];
+  const address = (base: number, outer: number, size: number, inner: number): number[] => [
+    ...get(base), ...get(outer), ...get(size), ...mulI32, ...get(inner), ...i32Add, ...shl2, ...i32Add,
+  ];
+  const loadRow = (k: number): number[] => [...get(A), ...(k === 0 ? [] : [...get(RS[k - 1]), ...i32Add]), ...load, ...set(R[k])];
+  const storeRow = (k: number, value: number[]): number[] => [...get(D), ...(k === 0 ? [] : [...get(DS[k - 1]), ...i32Add]), ...value, ...store];
+  const low: [number, number, number, number] = [0, 4, 1, 5];
+  const high: [number, number, number, number] = [2, 6, 3, 7];
+  const block = [
+    ...address(SRC, I, COLS, J), ...set(A),
+    ...address(DST, J, ROWS, I), ...set(D),
+    ...loadRow(0), ...loadRow(1), ...loadRow(2), ...loadRow(3),
+    ...get(R[0]), ...get(R[1]), ...shuffle(low), ...set(T[0]),
+    ...get(R[0]), ...get(R[1]), ...shuffle(high), ...set(T[1]),
+    ...get(R[2]), ...get(R[3]), ...shuffle(low), ...set(T[2]),
+    ...get(R[2]), ...get(R[3]), ...shuffle(high), ...set(T[3]),
+    ...storeRow(0, [...get(T[0]), ...get(T[2]), ...shuffle([0, 1, 4, 5])]),
+    ...storeRow(1, [...get(T[0]), ...get(T[2]), ...shuffle([2, 3, 6, 7])]),
+    ...storeRow(2, [...get(T[1]), ...get(T[3]), ...shuffle([0, 1, 4, 5])]),
+    ...storeRow(3, [...get(T[1]), ...get(T[3]), ...shuffle([2, 3, 6, 7])]),
+  ];
+  const code = [
+    ...strides(COLS, RS),
+    ...strides(ROWS, DS),
+    ...countedLoop(I, ROWS, 4, [...i32Const(0), ...set(J), ...countedLoop(J, COLS, 4, block)]),
+    0x0b,
+  ];
+  const locals = [2, 10, I32, 8, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
 function funcType(params: number[]): number[] {
   return [0x60, ...uleb(params.length), ...params, 0];
 }
@@ -118,11 +173,11 @@ function funcType(params: number[]): number[] {
 function moduleBytes(): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [2, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32))]),
+    ...section(1, [3, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32)), ...funcType(Array(4).fill(I32))]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1]),
-    ...section(10, [2, ...adamBody(), ...sumRowsBody()]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [3, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1, ...name('transpose'), 0x00, 2]),
+    ...section(10, [3, ...adamBody(), ...sumRowsBody(), ...transposeBody()]),
   ]);
 }
 
@@ -139,7 +194,8 @@ export function simdOps(wasmModule: unknown): SimdOps | undefined {
   if (ops === undefined) {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as unknown as ArrayBuffer), { env: { memory } });
-      ops = { adam: instance.exports.adam as AdamSimd, sumRows: instance.exports.sumRows as SumRowsSimd };
+      const { adam, sumRows, transpose } = instance.exports;
+      ops = { adam: adam as AdamSimd, sumRows: sumRows as SumRowsSimd, transpose: transpose as TransposeSimd };
     } catch {
       ops = null;
     }

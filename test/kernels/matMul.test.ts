@@ -24,6 +24,12 @@ const cases: Case[] = [
   [[1, 20, 30], [4, 30, 25], false, false],
   [[2, 3, 20, 30], [2, 3, 25, 30], false, true],
   [[2, 1, 20, 30], [1, 3, 30, 25], false, false],
+  // Transposed operands whose last two axes are multiples of 4 (SIMD 4x4-block transposes).
+  [[4, 4], [4, 4], true, true],
+  [[128, 64], [128, 72], true, false],
+  [[12, 8], [20, 8], false, true],
+  [[2, 8, 12], [2, 8, 4], true, false],
+  [[2, 3, 4, 8], [2, 3, 12, 8], false, true],
 ];
 
 /** Output weights make each gradient depend on where each output lands. */
