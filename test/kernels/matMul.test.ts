@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import * as assert from 'node:assert/strict';
+import { swapIsCheaper } from '../../src/kernels/matMul';
 import { assertMatchesCpu, randomTensor } from './helpers';
 
 type Case = [aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean];
@@ -30,6 +32,12 @@ const cases: Case[] = [
   [[12, 8], [20, 8], false, true],
   [[2, 8, 12], [2, 8, 4], true, false],
   [[2, 3, 4, 8], [2, 3, 12, 8], false, true],
+  // Right operand much larger than the left: computed as (op(B)ᵀ·op(A)ᵀ)ᵀ, any transposes, odd sizes.
+  [[8, 300], [300, 256], false, false],
+  [[300, 8], [256, 300], true, true],
+  [[8, 300], [256, 300], false, true],
+  [[300, 8], [300, 256], true, false],
+  [[5, 301], [301, 255], false, false],
 ];
 
 /** Output weights make each gradient depend on where each output lands. */
@@ -100,5 +108,19 @@ for (const [activation, transposeA, transposeB] of fusedForwardOnly) {
         return [y];
       }),
     );
+  });
+}
+
+const swapCases: Array<[m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, swapped: boolean]> = [
+  [128, 784, 256, false, false, true], // the MLP's first layer, forward
+  [128, 256, 128, false, false, false], // square-ish: no gain
+  [784, 128, 256, false, false, false], // packed operand small (k·n < 65536)
+  [8, 300, 256, false, false, true],
+  [300, 300, 256, false, false, false], // left operand as large as the right one
+];
+
+for (const [m, k, n, transposeA, transposeB, swapped] of swapCases) {
+  test(`swapIsCheaper(${m}, ${k}, ${n}, ${transposeA}, ${transposeB}) is ${swapped}`, () => {
+    assert.equal(swapIsCheaper(m, k, n, transposeA, transposeB), swapped);
   });
 }
