@@ -20,8 +20,10 @@ export interface AdamUpdateAttrs {
 
 /**
  * Inputs value, gradient, m, v (float32, same shape) and the scalars accBeta1 / accBeta2
- * (beta^t); returns [new value, new m, new v] as new tensors, exactly tfjs's Adam rule:
- * m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g², value' = value − lr·(m'/(1−β1^t)) / (√(v'/(1−β2^t)) + ε).
+ * (beta^t); returns [new value, new m, new v] as new tensors, by tfjs's Adam rule:
+ * m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g², value' = value − lr·(m'/(1−β1^t)) / (√(v'/(1−β2^t)) + ε)
+ * (the divisions by 1−β^t folded into constants, so results differ from tfjs's float32 ops
+ * by rounding only).
  */
 export function adamUpdate({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
   const { value, gradient, m, v, accBeta1, accBeta2 } = inputs as Record<string, tf.TensorInfo>;
