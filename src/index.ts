@@ -2,22 +2,13 @@
  * trainlab: learn and prototype deep-learning training in Jupyter notebooks.
  * This barrel is the whole public API.
  */
+
+// Backends and reproducibility
 export { useBackend, BackendError, BACKEND_NAMES, setSeed } from './backend';
 export type { BackendName, UseBackendOptions } from './backend';
 export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from './kernels';
-export type { Display, DisplayHandle, MimeBundle } from './display/types';
-export { getDisplay, setDisplay, TextDisplay, TslabDisplay, DisplayError } from './display';
-export * as charts from './charts';
-export { show, figureToHTML, liveChart, LiveChart, ChartError } from './charts';
-export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions, HistoryInput, HistoryRow, RunLike } from './charts';
-export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
-export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
-export { models, ModelError, summary, ModelSummary } from './models';
-export type { SummaryRow, SummaryTotals, SummaryOptions } from './models';
-export { decisionBoundaryCallback, DecisionBoundaryCallback } from './charts';
-export type { DecisionBoundaryOptions, DecisionBoundaryCallbackOptions } from './charts';
-export { report, OBSERVATIONS_MIME } from './report';
-export type { Observation, ReportOptions } from './report';
+
+// Configs, optimizers, schedules
 export { defineConfig, optimizerFromConfig, configSummary, configDiff, resolveLoss } from './config';
 export { ConfigError, ValidationError, LOSS_NAMES, METRIC_NAMES } from './config';
 export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig } from './config';
@@ -28,15 +19,38 @@ export type { OptimizerName, OptimizerSpec, OptimizerOptions, ClipOptions } from
 export * as schedules from './schedules';
 export { scheduleFromSpec, ScheduleError } from './schedules';
 export type { Schedule, ScheduleSpec } from './schedules';
+
+// Callbacks
 export { earlyStopping, EarlyStopping, reduceLROnPlateau, ReduceLROnPlateau, learningRateScheduler, LearningRateScheduler } from './callbacks';
 export { terminateOnNaN, TerminateOnNaN, csvLogger, CsvLogger, modelCheckpoint, ModelCheckpoint, saveCheckpoint, loadCheckpoint } from './callbacks';
 export { progressBar, ProgressBar, MonitorCallback, CallbackError } from './callbacks';
 export type { MonitorMode, MonitorOptions, EarlyStoppingOptions, ReduceLROnPlateauOptions, LearningRateSchedulerOptions } from './callbacks';
 export type { TerminateOnNaNOptions, CsvLoggerOptions, ModelCheckpointOptions, ProgressBarOptions, ProgressState } from './callbacks';
+
+// Regularization and augmentation
 export { applyRegularization, regularizationPenalty, setDropoutRate, gaussianNoise, mixup, randomFlip, randomShift, RegularizationError } from './regularization';
 export type { WeightPenalty, RegularizationReport, GaussianNoiseOptions, MixupOptions, RandomFlipOptions, RandomShiftOptions } from './regularization';
+
+// Training, LR range test, sweeps
 export { train, disposeTrainingState, isTraining, stopTraining, TrainingError } from './training';
 export { findLearningRate, suggestLearningRates, sweep } from './training';
 export type { TrainOptions, TrainData, TensorData, DatasetData, Batch, RunResult, EpochRecord, RunEnd, OnBusy } from './training';
 export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './training';
 export type { SweepSpace, GridSpace, GridSpaceSpec, RandomSpace, Distribution, SweepOptions, SweepResult, SweepRun, SweepRow } from './training';
+
+// Data sets, models, summaries
+export { datasets, splitData, standardize, minMaxScale, oneHot, DataError } from './data';
+export type { LabeledData, TargetFormat, XY, SplitOptions, Split, Scalable, Scaler, ScaledParts, ScaledSplit } from './data';
+export { models, ModelError, summary, ModelSummary } from './models';
+export type { SummaryRow, SummaryTotals, SummaryOptions } from './models';
+
+// Charts and notebook display
+export * as charts from './charts';
+export { show, figureToHTML, liveChart, LiveChart, ChartError } from './charts';
+export { decisionBoundaryCallback, DecisionBoundaryCallback } from './charts';
+export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions, HistoryInput, HistoryRow, RunLike } from './charts';
+export type { DecisionBoundaryOptions, DecisionBoundaryCallbackOptions } from './charts';
+export type { Display, DisplayHandle, MimeBundle } from './display/types';
+export { getDisplay, setDisplay, TextDisplay, TslabDisplay, DisplayError } from './display';
+export { report, OBSERVATIONS_MIME } from './report';
+export type { Observation, ReportOptions } from './report';
