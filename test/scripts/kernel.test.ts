@@ -17,8 +17,10 @@ function run(script: string, args: string[], env: Record<string, string>) {
 }
 
 test('kernel:install registers the kernel with absolute paths, idempotently; kernel:uninstall removes it', () => {
+  // A private HOME too: Jupyter also looks in ~/.local/share/jupyter, and the test must
+  // never touch (or remove) the kernel a user registered there.
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-jupyter-'));
-  const env = { JUPYTER_DATA_DIR: data };
+  const env = { JUPYTER_DATA_DIR: data, HOME: data };
   const specFile = path.join(data, 'kernels', 'trainlab', 'kernel.json');
   for (let i = 0; i < 2; i++) {
     const r = run('kernel.js', ['install'], env);
