@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
+import { escapeHtml } from '../charts/escape';
 import { CallbackError } from './errors';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
 import { describe } from './monitor';
@@ -126,6 +127,28 @@ export class ProgressBar extends tf.Callback {
     this.draw(state);
   }
 
+  /**
+   * Called by trainlab's `train` when the fit throws (tfjs then skips onTrainEnd): the
+   * output ends with a line saying training stopped and why, instead of a bar left mid-way.
+   */
+  async onTrainError(error?: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : error === undefined ? 'unknown error' : String(error);
+    const line = `Stopped in epoch ${this.epoch + 1}/${this.epochs} by an error: ${reason.split('\n')[0]}`;
+    this.epochLines.push(line);
+    if (this.inNotebook && this.display !== undefined) {
+      const html = `<div class="trainlab-progress" style="font-family:monospace;font-size:12px">${this.epochLines
+        .slice(-5)
+        .map((l) => `<div>${escapeHtml(l)}</div>`)
+        .join('')}</div>`;
+      const bundle = { 'text/plain': this.epochLines.join('\n'), 'text/html': html };
+      if (this.handle === undefined) this.handle = this.display.show(bundle);
+      else this.handle.update(bundle);
+      return;
+    }
+    this.stream.write((this.lastLine === '' || this.lastLine.endsWith('\n') ? '' : '\n') + line + '\n');
+    this.lastLine = line + '\n';
+  }
+
   override async onTrainEnd(): Promise<void> {
     if (!this.inNotebook && this.lastLine !== '' && !this.lastLine.endsWith('\n')) this.stream.write('\n');
   }
@@ -190,10 +213,6 @@ export function renderLine(state: ProgressState, width = 30): string {
   if (state.etaMs !== undefined && !(state.done && state.epoch + 1 >= state.epochs)) parts.push(`ETA ${formatDuration(state.etaMs)}`);
   for (const [key, value] of Object.entries(state.metrics)) parts.push(`${key} ${formatMetric(value)}`);
   return parts.join(' ');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function renderHtml(state: ProgressState, epochLines: readonly string[], done: boolean): string {

@@ -139,6 +139,8 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
   const onSigint = () => control.request('interrupted');
   process.on('SIGINT', onSigint);
   const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
+  // Callbacks told when the fit throws: the user's, plus train's own progress bar.
+  const errorListeners: AnyCallback[] = [...userCallbacks];
   try {
     if (control.stopRequest !== undefined) return emptyResult(cfg, control.stopRequest, started);
     if (cfg.seed !== undefined) setSeed(cfg.seed);
@@ -176,7 +178,11 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
     // An earlyStopping callback passed in options ends the run just like config.earlyStopping: report it the same way.
     stopper ??= userCallbacks.find((c): c is EarlyStopping => c instanceof EarlyStopping);
     const progress = options.progress ?? getDisplay().inNotebook;
-    if (progress !== false) callbacks.push(new ProgressBar(progress === true ? {} : progress));
+    if (progress !== false) {
+      const bar = new ProgressBar(progress === true ? {} : progress);
+      callbacks.push(bar);
+      errorListeners.push(bar);
+    }
 
     const history = isDatasetData(data)
       ? await model.fitDataset(data.dataset, {
@@ -217,7 +223,7 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
       started,
     });
   } catch (error) {
-    await notifyTrainError(userCallbacks, error);
+    await notifyTrainError(errorListeners, error);
     throw error;
   } finally {
     process.off('SIGINT', onSigint);

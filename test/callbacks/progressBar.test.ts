@@ -92,3 +92,29 @@ test('progressBar runs inside model.fit without leaking', async () => {
   assert.match(out, /Epoch 2\/2 \[=+\] 4\/4/);
   tf.dispose([x, y]);
 });
+
+test("train's progress bar ends with a line naming the error when the fit throws (escaped in HTML)", async () => {
+  const { train } = await import('../../src/training');
+  await tf.setBackend('cpu');
+  const model = tinyModel();
+  const [inputs, outputs] = [model.inputs[0].shape[1] as number, model.outputs[0].shape[1] as number];
+  const x = tf.randomNormal([20, inputs]);
+  const y = tf.randomNormal([20, outputs]);
+  const boom = new tf.CustomCallback({
+    onEpochEnd: async (epoch) => {
+      if (epoch === 1) throw new Error('<b>boom</b> in epoch 2');
+    },
+  });
+  const display = new FakeDisplay();
+  await assert.rejects(train(model, { x, y }, { epochs: 5, batchSize: 5 }, { callbacks: [boom], progress: { display } }), /<b>boom<\/b> in epoch 2/);
+  const last = display.updates[display.updates.length - 1];
+  assert.match(String(last['text/plain']), /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2$/);
+  assert.match(String(last['text/html']), /Stopped in epoch 2\/5 by an error: &lt;b&gt;boom&lt;\/b&gt; in epoch 2/);
+
+  let out = '';
+  const terminal = { display: { inNotebook: false, show: () => ({ update: () => undefined }) }, stream: { write: (s: string) => void (out += s) } };
+  await assert.rejects(train(model, { x, y }, { epochs: 5, batchSize: 5 }, { callbacks: [boom], progress: terminal }), /boom/);
+  assert.match(out, /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2\n$/);
+  tf.dispose([x, y]);
+  model.dispose();
+});
