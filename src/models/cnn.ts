@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './errors';
-import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec } from './common';
+import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec, hiddenLayerArgs, addBatchNormActivation } from './common';
 import { normalizeInputShape } from './mlp';
 
 export interface CnnOptions {
@@ -90,16 +90,10 @@ export function cnn(options: CnnOptions): tf.LayersModel {
         filters: count,
         kernelSize,
         padding,
-        activation: batchNorm ? 'linear' : activation,
-        useBias: !batchNorm,
-        kernelInitializer: kernelInitializer(seed, i),
-        kernelRegularizer: kernelReg,
+        ...hiddenLayerArgs({ activation, batchNorm, seed, layer: i, regularizer: kernelReg }),
       }),
     );
-    if (batchNorm) {
-      model.add(tf.layers.batchNormalization());
-      model.add(tf.layers.activation({ activation }));
-    }
+    addBatchNormActivation(model, batchNorm, activation);
     if (pool > 0) model.add(tf.layers.maxPooling2d({ poolSize: pool }));
   });
   model.add(tf.layers.flatten());

@@ -60,3 +60,29 @@ export function checkSeed(where: string, seed: number | undefined): void {
     throw new ModelError(`${where}: seed must be a whole number, received ${String(seed)}. Pass e.g. seed: 42, or leave it out.`);
   }
 }
+
+/**
+ * Options shared by a hidden dense or conv layer. With batch norm the layer itself is
+ * linear and has no bias (BatchNorm's offset replaces it); the activation comes after.
+ */
+export function hiddenLayerArgs(o: {
+  activation: Activation;
+  batchNorm: boolean;
+  seed: number | undefined;
+  layer: number;
+  regularizer: ReturnType<typeof kernelRegularizer>;
+}): { activation: Activation; useBias: boolean; kernelInitializer: ReturnType<typeof kernelInitializer>; kernelRegularizer: ReturnType<typeof kernelRegularizer> } {
+  return {
+    activation: o.batchNorm ? 'linear' : o.activation,
+    useBias: !o.batchNorm,
+    kernelInitializer: kernelInitializer(o.seed, o.layer),
+    kernelRegularizer: o.regularizer,
+  };
+}
+
+/** Adds BatchNorm then the activation after a layer built with `hiddenLayerArgs` (no-op without batch norm). */
+export function addBatchNormActivation(model: tf.Sequential, batchNorm: boolean, activation: Activation): void {
+  if (!batchNorm) return;
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.activation({ activation }));
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './errors';
-import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec } from './common';
+import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec, hiddenLayerArgs, addBatchNormActivation } from './common';
 
 export interface MlpOptions {
   /** Shape of one example without the batch axis, e.g. `2` or `[2]`; several axes are flattened first. */
@@ -61,16 +61,10 @@ export function mlp(options: MlpOptions): tf.LayersModel {
       tf.layers.dense({
         ...first,
         units,
-        activation: batchNorm ? 'linear' : activation,
-        useBias: !batchNorm,
-        kernelInitializer: kernelInitializer(seed, i),
-        kernelRegularizer: kernelReg,
+        ...hiddenLayerArgs({ activation, batchNorm, seed, layer: i, regularizer: kernelReg }),
       }),
     );
-    if (batchNorm) {
-      model.add(tf.layers.batchNormalization());
-      model.add(tf.layers.activation({ activation }));
-    }
+    addBatchNormActivation(model, batchNorm, activation);
     if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout, seed: seed === undefined ? undefined : seed + 1000 + i }));
   });
   model.add(
