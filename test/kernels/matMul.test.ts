@@ -38,6 +38,9 @@ const cases: Case[] = [
   [[8, 300], [256, 300], false, true],
   [[300, 8], [300, 256], true, false],
   [[5, 301], [301, 255], false, false],
+  // Packed operand just above the swap threshold (k·n ≥ 16384), like dY·Wᵀ of a hidden layer.
+  [[9, 64], [257, 64], false, true],
+  [[64, 9], [64, 260], true, false],
 ];
 
 /** Output weights make each gradient depend on where each output lands. */
@@ -114,7 +117,10 @@ for (const [activation, transposeA, transposeB] of fusedForwardOnly) {
 const swapCases: Array<[m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, swapped: boolean]> = [
   [128, 784, 256, false, false, true], // the MLP's first layer, forward
   [128, 256, 128, false, false, false], // square-ish: no gain
-  [784, 128, 256, false, false, false], // packed operand small (k·n < 65536)
+  [784, 128, 256, false, false, false], // the packed operand is already the smaller one
+  [128, 128, 256, false, true, true], // the MLP's second layer, input gradient dY·Wᵀ
+  [128, 64, 256, false, true, true],
+  [16, 64, 128, false, false, false], // packed operand small (k·n < 16384)
   [8, 300, 256, false, false, true],
   [300, 300, 256, false, false, false], // left operand as large as the right one
 ];
