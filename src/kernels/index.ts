@@ -3,6 +3,7 @@ import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
 import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { batchMatMul, fusedMatMul } from './matMul';
+import { cast } from './cast';
 import { gatherV2 } from './gather';
 import { identity } from './identity';
 import { maxPoolGrad } from './pool';
@@ -24,6 +25,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.Tile, tile],
   [tf.GatherV2, gatherV2],
   [tf.Identity, identity],
+  [tf.Cast, cast],
   [tf.Sum, sum],
   [ADAM_UPDATE, adamUpdate],
 ];
