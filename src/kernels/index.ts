@@ -4,6 +4,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpro
 import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { batchMatMul, fusedMatMul } from './matMul';
 import { cast } from './cast';
+import { add } from './add';
 import { gatherV2 } from './gather';
 import { identity } from './identity';
 import { maxPoolGrad } from './pool';
@@ -26,6 +27,7 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.GatherV2, gatherV2],
   [tf.Identity, identity],
   [tf.Cast, cast],
+  [tf.Add, add],
   [tf.Sum, sum],
   [ADAM_UPDATE, adamUpdate],
 ];

@@ -1,8 +1,9 @@
 // A tiny WebAssembly module, assembled here byte by byte, that runs on the wasm backend's
 // own memory with 128-bit SIMD. A plain JS loop for Adam's update (two divisions and a
 // square root per element, in double precision) is slower than tfjs's 13 separate ops.
-// Its functions: `adam` (Adam's update), `sumRows` (a sum over leading axes) and
-// `transpose` (4x4 blocks through shuffles; wasm's own Transpose copies element by element).
+// Its functions: `adam` (Adam's update), `sumRows` (a sum over leading axes), `transpose`
+// (4x4 blocks through shuffles; wasm's own Transpose copies element by element) and
+// `addRows` (a bias added to every row).
 
 /** The parts of the tfjs wasm backend's emscripten module that the SIMD module uses. */
 interface EmscriptenModule {
@@ -27,11 +28,18 @@ export type SumRowsSimd = (src: number, dst: number, rows: number, rowBytes: num
 /** dst (cols x rows) = the transpose of src (rows x cols); rows and cols multiples of 4. */
 export type TransposeSimd = (src: number, dst: number, rows: number, cols: number) => void;
 
+/**
+ * For each of `rows` rows, `rowBytes` apart in src and dst: dst[0 .. headBytes) = src +
+ * bias[0 .. headBytes) (byte offsets; headBytes a multiple of 16). A bias added to every row.
+ */
+export type AddRowsSimd = (src: number, bias: number, dst: number, rows: number, rowBytes: number, headBytes: number) => void;
+
 /** The module's functions, bound to one wasm heap. */
 export interface SimdOps {
   adam: AdamSimd;
   sumRows: SumRowsSimd;
   transpose: TransposeSimd;
+  addRows: AddRowsSimd;
 }
 
 const I32 = 0x7f;
@@ -116,6 +124,22 @@ function sumRowsBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+// Parameters 0 src, 1 bias, 2 dst, 3 rows, 4 rowBytes, 5 headBytes; locals 6 r, 7 j,
+// 8 source row pointer, 9 destination row pointer (i32).
+function addRowsBody(): number[] {
+  const [SRC, BIAS, DST, ROWS, ROW_BYTES, HEAD, R, J, P, Q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const addBias = [...get(Q), ...get(J), ...i32Add, ...get(P), ...get(J), ...i32Add, ...load, ...get(BIAS), ...get(J), ...i32Add, ...load, ...add, ...store];
+  const next = (pointer: number): number[] => [...get(pointer), ...get(ROW_BYTES), ...i32Add, ...set(pointer)];
+  const code = [
+    ...get(SRC), ...set(P),
+    ...get(DST), ...set(Q),
+    ...countedLoop(R, ROWS, 1, [...i32Const(0), ...set(J), ...countedLoop(J, HEAD, 16, addBias), ...next(P), ...next(Q)]),
+    0x0b,
+  ];
+  const locals = [1, 4, I32];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
 /** i8x16.shuffle picking float lanes (0-3 from the first operand, 4-7 from the second). */
 function shuffle(lanes: [number, number, number, number]): number[] {
   return [...simd(0x0d), ...lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3])];
@@ -173,11 +197,11 @@ function funcType(params: number[]): number[] {
 function moduleBytes(): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [3, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32)), ...funcType(Array(4).fill(I32))]),
+    ...section(1, [4, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32)), ...funcType(Array(4).fill(I32)), ...funcType(Array(6).fill(I32))]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [3, 0, 1, 2]),
-    ...section(7, [3, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1, ...name('transpose'), 0x00, 2]),
-    ...section(10, [3, ...adamBody(), ...sumRowsBody(), ...transposeBody()]),
+    ...section(3, [4, 0, 1, 2, 3]),
+    ...section(7, [4, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1, ...name('transpose'), 0x00, 2, ...name('addRows'), 0x00, 3]),
+    ...section(10, [4, ...adamBody(), ...sumRowsBody(), ...transposeBody(), ...addRowsBody()]),
   ]);
 }
 
@@ -194,8 +218,8 @@ export function simdOps(wasmModule: unknown): SimdOps | undefined {
   if (ops === undefined) {
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as unknown as ArrayBuffer), { env: { memory } });
-      const { adam, sumRows, transpose } = instance.exports;
-      ops = { adam: adam as AdamSimd, sumRows: sumRows as SumRowsSimd, transpose: transpose as TransposeSimd };
+      const { adam, sumRows, transpose, addRows } = instance.exports;
+      ops = { adam: adam as AdamSimd, sumRows: sumRows as SumRowsSimd, transpose: transpose as TransposeSimd, addRows: addRows as AddRowsSimd };
     } catch {
       ops = null;
     }
