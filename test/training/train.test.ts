@@ -68,37 +68,28 @@ test('train leaks nothing over 20 runs: afterwards only the model variables and 
   tf.dispose([x, y]);
 });
 
-test('train with earlyStopping in the config stops and says so', async () => {
-  await tf.setBackend('cpu');
-  const { x, y } = regressionData();
-  const model = mlp(1);
-  // The training loss falls every epoch; in max mode that is never an improvement.
-  const run = await train(model, { x, y }, { epochs: 10, learningRate: 0.01, earlyStopping: { monitor: 'loss', mode: 'max', patience: 1 } }, { progress: false });
-  assert.equal(run.stoppedEarly, true);
-  assert.equal(run.end, 'earlyStopping');
-  assert.equal(run.stoppedEpoch, 1);
-  assert.equal(run.epochsRun, 2);
-  assert.equal(run.monitor, 'loss');
-  assert.equal(run.bestEpoch, 0);
-  disposeTrainingState(model);
-  tf.dispose([x, y]);
-});
-
-test('train with an earlyStopping callback in options reports the early stop as the config one does', async () => {
-  await tf.setBackend('cpu');
-  const { x, y } = regressionData();
-  const model = mlp(1);
-  const stopper = earlyStopping({ monitor: 'loss', mode: 'max', patience: 1 });
-  const run = await train(model, { x, y }, { epochs: 10, learningRate: 0.01 }, { progress: false, callbacks: [stopper] });
-  assert.equal(run.stoppedEarly, true);
-  assert.equal(run.end, 'earlyStopping');
-  assert.equal(run.stoppedEpoch, 1);
-  assert.equal(run.epochsRun, 2);
-  assert.equal(run.monitor, 'loss');
-  assert.equal(run.bestEpoch, 0);
-  disposeTrainingState(model);
-  tf.dispose([x, y]);
-});
+// The training loss falls every epoch; in max mode that is never an improvement. An
+// earlyStopping in the config and one passed as a callback must report the stop alike.
+const earlyStopCases: Array<[string, Parameters<typeof train>[2], () => Parameters<typeof train>[3]]> = [
+  ['in the config', { epochs: 10, learningRate: 0.01, earlyStopping: { monitor: 'loss', mode: 'max', patience: 1 } }, () => ({ progress: false })],
+  ['as a callback in options', { epochs: 10, learningRate: 0.01 }, () => ({ progress: false, callbacks: [earlyStopping({ monitor: 'loss', mode: 'max', patience: 1 })] })],
+];
+for (const [where, config, options] of earlyStopCases) {
+  test(`train with earlyStopping ${where} stops and says so`, async () => {
+    await tf.setBackend('cpu');
+    const { x, y } = regressionData();
+    const model = mlp(1);
+    const run = await train(model, { x, y }, config, options());
+    assert.equal(run.stoppedEarly, true);
+    assert.equal(run.end, 'earlyStopping');
+    assert.equal(run.stoppedEpoch, 1);
+    assert.equal(run.epochsRun, 2);
+    assert.equal(run.monitor, 'loss');
+    assert.equal(run.bestEpoch, 0);
+    disposeTrainingState(model);
+    tf.dispose([x, y]);
+  });
+}
 
 test('train: SIGINT (the stop button) stops at the next batch boundary with the model intact', async () => {
   await tf.setBackend('cpu');
