@@ -1,6 +1,6 @@
 'use strict';
 // Writes trainlab's Jupyter kernel spec with absolute paths: this node binary and this
-// checkout's own tslab, never a global one. Shared by `npm run kernel:install`,
+// checkout's own kernel (dist/kernel/main.js, which runs the tslab trainlab depends on). Shared by `npm run kernel:install`,
 // `npm start`, `npm run tutorials` and the notebook tests.
 const fs = require('fs');
 const path = require('path');
@@ -9,15 +9,15 @@ const ROOT = path.resolve(__dirname, '..');
 const KERNEL_NAME = 'trainlab';
 const TEMPLATE_DIR = path.join(ROOT, 'kernel-spec', KERNEL_NAME);
 
-function tslabBin(root = ROOT) {
-  const bin = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
-  if (!fs.existsSync(bin)) {
+function kernelMain(root = ROOT) {
+  const main = path.join(root, 'dist', 'kernel', 'main.js');
+  if (!fs.existsSync(main)) {
     throw new Error(
-      `trainlab kernel: ${bin} is missing. Run 'npm install' (or 'npm ci') in ${root} first; ` +
-        'the kernel runs the project\'s own tslab, never a global one.',
+      `trainlab kernel: ${main} is missing. Run 'npm install' (or 'npm run build') in ${root} first; ` +
+        'the kernel runs this checkout\'s own build and its tslab, never a global one.',
     );
   }
-  return bin;
+  return main;
 }
 
 /** The kernel.json contents with absolute paths resolved now. */
@@ -25,10 +25,10 @@ function resolvedSpec(root = ROOT) {
   const template = JSON.parse(fs.readFileSync(path.join(TEMPLATE_DIR, 'kernel.json'), 'utf8'));
   const argv = template.argv.map((arg) => {
     if (arg === 'node') return process.execPath;
-    if (arg.startsWith('node_modules/')) return path.join(root, arg);
+    if (arg.startsWith('dist/')) return path.join(root, arg);
     return arg;
   });
-  tslabBin(root);
+  kernelMain(root);
   const { metadata, ...rest } = template;
   return { ...rest, argv, metadata: { trainlab_root: root } };
 }
@@ -53,4 +53,4 @@ function privateJupyterPath(root = ROOT) {
   return base;
 }
 
-module.exports = { ROOT, KERNEL_NAME, resolvedSpec, writeSpec, privateJupyterPath, tslabBin };
+module.exports = { ROOT, KERNEL_NAME, resolvedSpec, writeSpec, privateJupyterPath, kernelMain };
