@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-// npm run tutorials [-- NAME ...] — executes the notebooks in notebooks/ headless through
-// Jupyter's own client with the trainlab kernel; writes each executed .ipynb and an .html
-// export to build/notebooks/. A failing cell fails the command, naming notebook and cell.
+// npm run tutorials [-- NAME ...] or trainlab tutorials [NAME ...] — executes the notebooks
+// in notebooks/ headless through Jupyter's own client with the trainlab kernel; writes each
+// executed .ipynb and an .html export to build/notebooks/. A failing cell fails the
+// command, naming notebook and cell.
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
@@ -55,13 +56,14 @@ function executeNotebook(python, file, { jupyterPath, outDir = OUT, timeout = 60
   });
 }
 
-async function main() {
+/** Runs the notebooks whose names contain one of `filters` (all when empty); exits 1 on failure. */
+async function main(filters = process.argv.slice(2)) {
   const python = findPython();
   if (python === undefined) {
     console.error(`tutorials: no Python that can import nbclient and nbconvert was found.\n${HOW_TO_GET}`);
     process.exit(1);
   }
-  const files = listNotebooks(process.argv.slice(2));
+  const files = listNotebooks(filters);
   const jupyterPath = privateJupyterPath();
   const results = [];
   for (const [i, file] of files.entries()) {
@@ -78,7 +80,7 @@ async function main() {
   }
 }
 
-module.exports = { executeNotebook, listNotebooks, NOTEBOOKS, OUT };
+module.exports = { main, executeNotebook, listNotebooks, NOTEBOOKS, OUT };
 
 if (require.main === module) {
   main().catch((error) => {
