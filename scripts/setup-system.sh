@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what trainlab's tests need from the OS: Jupyter (classic Notebook, client,
-# nbclient, nbconvert, ipykernel) and Chromium for the browser tests.
+# nbclient, nbconvert, ipykernel, the kernel conformance suite), python3-venv (for
+# scripts/venv.js, which installs JupyterLab 4 / Notebook 7 into .venv/) and Chromium for
+# the browser tests.
 # Debian/Ubuntu, as root. Idempotent: quiet when everything is present.
 set -euo pipefail
 
-debs=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel chromium)
+debs=(jupyter-notebook jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel python3-jupyter-kernel-test python3-venv chromium)
 
 missing=()
 for p in "${debs[@]}"; do
