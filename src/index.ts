@@ -52,5 +52,7 @@ export type { Figure, Trace, Layout, ShowOptions, ShowResult, LiveChartOptions, 
 export type { DecisionBoundaryOptions, DecisionBoundaryCallbackOptions } from './charts';
 export type { Display, DisplayHandle, MimeBundle } from './display/types';
 export { getDisplay, setDisplay, TextDisplay, TslabDisplay, DisplayError } from './display';
+export { displayBundle, JUPYTER_DISPLAY, DisplayProtocolError } from './display/repr';
+export type { Displayable } from './display/repr';
 export { report, OBSERVATIONS_MIME } from './report';
 export type { Observation, ReportOptions } from './report';

@@ -3,6 +3,7 @@ import { plotlyText } from './escape';
 import { metricMode, normalizeHistory, type HistoryInput, type NormalizedHistory } from './history';
 import { colour } from './palette';
 import { placeLegendBelow } from './legend';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Layout, Trace } from './types';
 
 /** Options of {@link compareRuns}. */
@@ -142,7 +143,7 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
   };
   // A legend on the right as wide as its longest entry squeezes the plot: put long ones below.
   if (Math.max(...labels.map((l) => l.length)) > LONG_LEGEND_ENTRY) placeLegendBelow(layout, labels, true);
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return displayableFigure({ data, layout, config: { responsive: true, displaylogo: false } });
 }
 
 /** Legend entries longer than this many characters go below the plot, in rows. */

@@ -110,6 +110,11 @@ export function chartHtml(fig: Figure, options: ChartHtmlOptions = {}): string {
   return `${div}${lib}${script(`T.figs[${jsonForScript(id)}]=${jsonForScript(figure)};T.flush();T.draw(${jsonForScript(id)});`)}`;
 }
 
+/** An invisible fragment that only loads plotly.js (if the page has none) and draws the charts waiting for it. */
+export function plotlyLibraryHtml(): string {
+  return `<div class="trainlab-plotly" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>${script('T.flush();')}`;
+}
+
 /**
  * An invisible fragment that re-draws the chart `id` already on the page with `fig`
  * (`Plotly.react`). liveChart sends it as an update of a second output, so the chart's own

@@ -3,6 +3,7 @@ import { plotlyText } from './escape';
 import { baseMetrics, bestIndex, lrKey, metricMode, normalizeHistory, type HistoryInput } from './history';
 import { colour } from './palette';
 import { placeLegendBelow } from './legend';
+import { displayableFigure } from './figureDisplay';
 import type { Axis, Figure, Layout, Trace } from './types';
 
 /** Options of {@link lossCurves}. */
@@ -38,7 +39,7 @@ function layoutKey(axis: string): string {
  * a tfjs `History` or an array of epoch rows.
  */
 export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): Figure {
-  return lossCurvesWith(run, options, []);
+  return displayableFigure(lossCurvesWith(run, options, []));
 }
 
 /** {@link lossCurves} with `extra` traces drawn first (liveChart's batch loss), the legend sized for them too. */

@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { colour } from './palette';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Trace } from './types';
 
 /** An optimizer path over the surface. */
@@ -84,7 +85,7 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
       data.push({ type: 'scatter', mode: 'markers', name: `${name} start/end`, legendgroup: `t${i}`, showlegend: false, x: [tx[0], tx[tx.length - 1]], y: [ty[0], ty[ty.length - 1]], marker: { size: [11, 13], symbol: ['circle-open', 'x'], color: c, line: { width: 2, color: c } } });
     }
   });
-  return {
+  return displayableFigure({
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Loss surface') },
@@ -94,5 +95,5 @@ export function lossSurface(options: LossSurfaceOptions): Figure {
       legend: { orientation: 'h', y: -0.15 },
     },
     config: { responsive: true, displaylogo: false },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Trace } from './types';
 
 /** A suggested learning rate: the rate itself, or `{lr, loss?}`. */
@@ -73,7 +74,7 @@ export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}):
   const start = finiteSmoothed[0];
   // Keep the divergence tail from squashing the interesting part.
   const yRange = finiteSmoothed.length > 1 ? [lo - 0.05 * Math.abs(start - lo || 1), start + 0.5 * Math.abs(start - lo || 1)] : undefined;
-  return {
+  return displayableFigure({
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Learning-rate range test') },
@@ -83,5 +84,5 @@ export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}):
       height: 420,
     },
     config: { responsive: true, displaylogo: false },
-  };
+  });
 }

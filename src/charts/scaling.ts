@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { colour } from './palette';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Trace } from './types';
 
 /** One measurement of a scaling experiment, e.g. `{x: batchSize, y: msPerStep, series: 'wasm'}`. */
@@ -100,7 +101,7 @@ export function scalingPlot(points: ScalingPoint[], options: ScalingPlotOptions 
       data.push({ type: 'scatter', mode: 'lines', name: `slope ${k} reference`, showlegend: i === 0, x: xs, y: xs.map((x) => ps[0].y * (x / ps[0].x) ** k), line: { color: '#aaa', dash: 'dot', width: 1 } });
     }
   });
-  return {
+  return displayableFigure({
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Scaling') },
@@ -109,5 +110,5 @@ export function scalingPlot(points: ScalingPoint[], options: ScalingPlotOptions 
       height: 450,
     },
     config: { responsive: true, displaylogo: false },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { isTableLike, metricMode, tableRows, type TableLike } from './history';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Trace } from './types';
 
 /** Options of {@link sweepResults}. */
@@ -111,5 +112,5 @@ export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, o
     });
     layout.yaxis = { title: { text: plotlyText(metric) } };
   }
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return displayableFigure({ data, layout, config: { responsive: true, displaylogo: false } });
 }

@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { colour } from './palette';
+import { displayableFigure } from './figureDisplay';
 import type { Figure, Trace } from './types';
 
 /** One measured time. Items with the same `group` share a colour and a legend entry. */
@@ -62,7 +63,7 @@ export function timingBars(items: TimingItem[] | Record<string, number>, options
   });
   const valueAxis = { title: { text: plotlyText(unit) }, ...(options.log === true ? { type: 'log' as const } : {}) };
   const labelAxis = horizontal ? { automargin: true, autorange: 'reversed' } : { automargin: true };
-  return {
+  return displayableFigure({
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Timings') },
@@ -72,5 +73,5 @@ export function timingBars(items: TimingItem[] | Record<string, number>, options
       height: horizontal ? Math.max(300, 60 + 32 * sorted.length) : 420,
     },
     config: { responsive: true, displaylogo: false },
-  };
+  });
 }

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createOptimizer } from '../optimizers/create';
 import { checkOptimizerSpec, clipConflictIssue, type OptimizerSpec } from '../optimizers/spec';
 import { checkScheduleSpec } from '../schedules/spec';
+import { attachDisplay } from '../display/protocol';
+import { showConfig } from './display';
 import { ConfigError, describe, fromZodIssues, type ValidationIssue } from './issues';
 import {
   CONFIG_KEYS,
@@ -88,6 +90,8 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
   else delete out.lrSchedule;
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   Object.defineProperty(out, 'toJSON', { value: configToJSON, enumerable: false });
+  // A config left as a cell's last value shows its summary table (hidden from JSON and deep equality).
+  attachDisplay(out as unknown as TrainingConfig, showConfig);
   return deepFreeze(out) as unknown as TrainingConfig;
 }
 

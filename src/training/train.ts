@@ -14,6 +14,7 @@ import { acquireModel, RunControl, type OnBusy } from './control';
 import { checkModel, dataProblems, datasetProblems, isDatasetData, trainDataProblems, type TensorData, type TrainData } from './data';
 import { describe, TrainingError } from './errors';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
+import { withRunDisplay } from './resultDisplay';
 
 type CompileArgs = Parameters<tf.LayersModel['compile']>[0];
 type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
@@ -265,7 +266,7 @@ function makeResult(r: {
   started: number;
 }): RunResult {
   let frame: ReturnType<typeof recordsFrame> | undefined;
-  return {
+  return withRunDisplay({
     history: r.records,
     historyFrame: () => (frame ??= recordsFrame(r.records)),
     monitor: r.monitor,
@@ -281,7 +282,7 @@ function makeResult(r: {
     durationMs: Date.now() - r.started,
     config: r.config,
     backend: tf.getBackend(),
-  };
+  });
 }
 
 function emptyResult(config: TrainingConfig, end: RunEnd, started: number): RunResult {
