@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CallbackError } from './errors';
+import { GuardedCallback } from './fitGuard';
 import { readLogs, type UnresolvedLogs } from './logs';
 import { describe } from './monitor';
 
@@ -18,7 +19,7 @@ export interface CsvLoggerOptions {
  * `CSVLogger`). Each row is appended and flushed at once, so a crash loses at most the
  * epoch in progress. Keys that first appear after the header was written are ignored.
  */
-export class CsvLogger extends tf.Callback {
+export class CsvLogger extends GuardedCallback {
   readonly path: string;
   readonly append: boolean;
   readonly separator: string;

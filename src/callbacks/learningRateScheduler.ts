@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getLearningRate, setLearningRate } from '../optimizers';
 import { scheduleFromSpec, type Schedule, type ScheduleSpec } from '../schedules';
 import { CallbackError } from './errors';
+import { GuardedCallback } from './fitGuard';
 import type { UnresolvedLogs } from './logs';
 import { claimLearningRate, optimizerOf, ownerName, releaseLearningRate } from './lrControl';
 import { describe } from './monitor';
@@ -23,7 +24,7 @@ export interface LearningRateSchedulerOptions {
  * writes it into the epoch logs as `lr`. Claims the optimizer: an optimizer already driven
  * by another scheduler or by reduceLROnPlateau is an error.
  */
-export class LearningRateScheduler extends tf.Callback {
+export class LearningRateScheduler extends GuardedCallback {
   readonly schedule: Schedule;
   readonly per: 'epoch' | 'batch';
   readonly verbose: 0 | 1;

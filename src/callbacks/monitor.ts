@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { didYouMean } from '../util/names';
 import { CallbackError } from './errors';
+import { GuardedCallback } from './fitGuard';
 import type { NumericLogs } from './logs';
 
 /** How a monitored quantity improves: `'min'` lower is better, `'max'` higher is better, `'auto'` infer from its name. */
@@ -87,7 +88,7 @@ export function describe(value: unknown): string {
  * Base for callbacks that watch one metric (earlyStopping, reduceLROnPlateau,
  * modelCheckpoint) so they agree on what "improved" means, as Keras's MonitorCallback does.
  */
-export abstract class MonitorCallback extends tf.Callback {
+export abstract class MonitorCallback extends GuardedCallback {
   readonly monitor: string;
   readonly mode: MonitorMode;
   /** The resolved direction (`'auto'` already decided). */

@@ -3,6 +3,7 @@ import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { escapeHtml } from '../charts/escape';
 import { CallbackError } from './errors';
+import { GuardedCallback } from './fitGuard';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
 import { describe } from './monitor';
 
@@ -45,7 +46,7 @@ export interface ProgressState {
  * Shows epoch, batch, elapsed time, ETA and metrics while training: one in-place cell output
  * in a notebook, a `\r`-updated line in a terminal. Works in `model.fit` and `train`.
  */
-export class ProgressBar extends tf.Callback {
+export class ProgressBar extends GuardedCallback {
   private readonly display: Display | undefined;
   private readonly stream: TextSink;
   private readonly minIntervalMs: number;
@@ -131,7 +132,7 @@ export class ProgressBar extends tf.Callback {
    * Called by trainlab's `train` when the fit throws (tfjs then skips onTrainEnd): the
    * output ends with a line saying training stopped and why, instead of a bar left mid-way.
    */
-  async onTrainError(error?: unknown): Promise<void> {
+  override async onTrainError(error?: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : error === undefined ? 'unknown error' : String(error);
     const line = `Stopped in epoch ${this.epoch + 1}/${this.epochs} by an error: ${reason.split('\n')[0]}`;
     this.epochLines.push(line);

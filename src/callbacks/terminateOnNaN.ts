@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GuardedCallback } from './fitGuard';
 import { readLogValue, type UnresolvedLogs } from './logs';
 
 /** Options of {@link terminateOnNaN}. */
@@ -11,7 +12,7 @@ export interface TerminateOnNaNOptions {
  * Stops training at the end of the first batch whose loss is NaN or infinite (Keras
  * `TerminateOnNaN`). `terminatedAt` records where.
  */
-export class TerminateOnNaN extends tf.Callback {
+export class TerminateOnNaN extends GuardedCallback {
   /** Epoch and batch of the non-finite loss, undefined while training is healthy. */
   terminatedAt: { epoch: number; batch: number; loss: number } | undefined;
   private epoch = 0;

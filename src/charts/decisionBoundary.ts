@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GuardedCallback } from '../callbacks/fitGuard';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
@@ -208,7 +209,7 @@ export interface DecisionBoundaryCallbackOptions extends DecisionBoundaryOptions
  * goes through a hidden output that calls Plotly.react on the chart), ending with the
  * final figure. Grid defaults to 50 per axis to keep the cost per redraw small.
  */
-export class DecisionBoundaryCallback extends tf.Callback {
+export class DecisionBoundaryCallback extends GuardedCallback {
   /** Figures drawn during the current fit (live updates, not counting the first and last). */
   updates = 0;
   private readonly every: number;
@@ -275,7 +276,7 @@ export class DecisionBoundaryCallback extends tf.Callback {
    * model as it is, titled "stopped by an error". trainlab's `train` calls it; after a failed
    * `model.fit` call it yourself.
    */
-  async onTrainError(_error?: unknown): Promise<void> {
+  override async onTrainError(_error?: unknown): Promise<void> {
     this.end(` — stopped by an error after ${this.lastEpoch + 1} epoch${this.lastEpoch === 0 ? '' : 's'}`);
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GuardedCallback } from '../callbacks/fitGuard';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
@@ -55,7 +56,7 @@ const MAX_BATCH_POINTS = 2000;
  * points reach it through a second, invisible output whose updates call `Plotly.react`,
  * so the chart never blanks. Works in `model.fit({callbacks})` and in `train`.
  */
-export class LiveChart extends tf.Callback {
+export class LiveChart extends GuardedCallback {
   /** Epoch rows received so far. */
   readonly rows: HistoryRow[] = [];
   /** Batch-level training loss as `[fractional epoch, loss]` (granularity `'batch'`). */
@@ -202,7 +203,7 @@ export class LiveChart extends tf.Callback {
    * a failed `model.fit` call it yourself. Draws the epochs so far, titled "stopped by an
    * error after N epochs". Does nothing if the fit already ended or never began.
    */
-  async onTrainError(_error?: unknown): Promise<void> {
+  override async onTrainError(_error?: unknown): Promise<void> {
     if (!this.running) return;
     this.running = false;
     const n = this.rows.length;

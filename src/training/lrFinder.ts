@@ -5,6 +5,7 @@ import { setLearningRate } from '../optimizers';
 import { acquireModel, RunControl } from './control';
 import { checkModel, trainDataProblems, type TensorData } from './data';
 import { describe, TrainingError } from './errors';
+import { onInterrupt } from '../util/interrupt';
 
 /** Options of {@link findLearningRate}. */
 export interface FindLearningRateOptions {
@@ -180,8 +181,11 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
 
   const control = new RunControl();
   const release = await acquireModel(built, control, 'wait');
-  const onSigint = () => control.request('interrupted');
-  process.on('SIGINT', onSigint);
+  let stopButton = false;
+  const unregister = onInterrupt(() => {
+    stopButton = true;
+    control.request('interrupted');
+  });
   const previous = { owned: ownedFlag(built), optimizer: built.optimizer as tf.Optimizer | undefined, loss: built.loss, metrics: (built as unknown as { metrics?: CompileArgs['metrics'] }).metrics };
   const saved = tf.tidy(() => built.getWeights().map((w) => w.clone()));
   const optimizer = optimizerFromConfig(cfg);
@@ -231,7 +235,7 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
       if (step % 10 === 9) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    unregister();
     built.setWeights(saved);
     tf.dispose(saved);
     if (built === model) {
@@ -245,6 +249,9 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
     optimizer.dispose();
     release();
     if (built !== model) built.dispose();
+  }
+  if (stopButton && control.stopRequest === 'interrupted') {
+    console.log(`findLearningRate: stopped by the stop button after step ${lrs.length} of ${numSteps} (result.interrupted is true; the model's weights are restored)`);
   }
   return {
     lrs,

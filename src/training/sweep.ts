@@ -7,7 +7,8 @@ import type { Display, DisplayHandle } from '../display/types';
 import type { TrainData } from './data';
 import { describe, TrainingError } from './errors';
 import { recordsFrame, type RunResult } from './result';
-import { disposeTrainingState, train } from './train';
+import { disposeTrainingState, trainModel } from './train';
+import { onInterrupt } from '../util/interrupt';
 
 /** Values to try for one config field in a grid: every combination of every field is run. */
 export type GridSpace = Record<string, readonly unknown[]>;
@@ -263,10 +264,9 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
   const runs: SweepRun[] = [];
   let interrupted = false;
   let sigint = false;
-  const onSigint = () => {
+  const unregister = onInterrupt(() => {
     sigint = true;
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     for (let i = 0; i < trials.length && !sigint; i++) {
       const config = configs[i];
@@ -276,7 +276,8 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
       try {
         setSeed(seed);
         model = await modelFactory(config);
-        run.result = await train(model, data, { ...(config as TrainingConfigInput), seed }, { progress: false, callbacks: options.callbacks?.(config) });
+        // The stop button's line is sweep's to print (naming the run), not train's.
+        run.result = await trainModel(model, data, { ...(config as TrainingConfigInput), seed }, { progress: false, callbacks: options.callbacks?.(config) }, false);
         if (run.result.end === 'interrupted') interrupted = true;
       } catch (error) {
         run.error = error instanceof Error ? error : new Error(String(error));
@@ -296,8 +297,9 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
       if (interrupted) break;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    unregister();
   }
+  if (sigint) console.log(`sweep: ${stopLine(runs, trials.length)}`);
   const rows = runs.map(rowOf);
   let frame: DataFrame | undefined;
   return {
@@ -308,6 +310,19 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
     interrupted: interrupted || sigint,
     durationMs: Date.now() - started,
   };
+}
+
+/** Where the stop button stopped a sweep: runs by index and count (as the progress lines), epochs from 1. */
+function stopLine(runs: readonly SweepRun[], total: number): string {
+  const last = runs[runs.length - 1];
+  const cut = last?.result?.end === 'interrupted' ? last.result : undefined;
+  const where =
+    last === undefined
+      ? 'before its first run'
+      : cut !== undefined
+        ? `during run ${last.index} (${runs.length}/${total}), after its epoch ${cut.epochsRun} of ${cut.config.epochs}`
+        : `after run ${last.index} (${runs.length}/${total})`;
+  return `stopped by the stop button ${where} (result.interrupted is true; the finished runs are in result.runs)`;
 }
 
 function bestRun(runs: SweepRun[]): SweepRun | undefined {

@@ -5,6 +5,8 @@ import { LearningRateScheduler } from '../callbacks/learningRateScheduler';
 import { ReduceLROnPlateau } from '../callbacks/reduceLROnPlateau';
 import { TerminateOnNaN } from '../callbacks/terminateOnNaN';
 import { ProgressBar, type ProgressBarOptions } from '../callbacks/progressBar';
+import { FitClaim } from '../callbacks/fitGuard';
+import { onInterrupt } from '../util/interrupt';
 import { getLearningRate } from '../optimizers';
 import { defineConfig, optimizerFromConfig, resolveLoss, type TrainingConfig, type TrainingConfigInput } from '../config';
 import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
@@ -93,13 +95,18 @@ class LearningRateLogger extends tf.Callback {
  * is checked before anything changes: a bad config, data or option throws at once.
  *
  * While it runs, SIGINT (Jupyter's stop button) stops training at the next batch boundary
- * with the model intact (`result.interrupted`); a second `train` on the same model stops
+ * with the model intact (`result.interrupted`, and one printed line naming the epoch); a second `train` on the same model stops
  * (or waits for) the first. Tensors: afterwards only the model's variables and the
  * optimizer's slots remain; the optimizer is disposed by the next `train` on the model.
  *
  * @example const run = await train(model, {x, y}, {epochs: 20, validationSplit: 0.2, earlyStopping: {patience: 3}})
  */
 export async function train(model: tf.LayersModel, data: TrainData, config: TrainingConfig | TrainingConfigInput = {}, options: TrainOptions = {}): Promise<RunResult> {
+  return trainModel(model, data, config, options, true);
+}
+
+/** {@link train}; with `announceStop` false the caller (sweep) prints the stop button's one line itself. */
+export async function trainModel(model: tf.LayersModel, data: TrainData, config: TrainingConfig | TrainingConfigInput, options: TrainOptions, announceStop: boolean): Promise<RunResult> {
   const started = Date.now();
   checkModel('train', model);
   const cfg = defineConfig(config as TrainingConfigInput);
@@ -137,13 +144,22 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
 
   const control = new RunControl();
   const release = await acquireModel(model, control, options.onBusy ?? 'stop');
-  const onSigint = () => control.request('interrupted');
-  process.on('SIGINT', onSigint);
+  let stopButton = false;
+  const unregister = onInterrupt(() => {
+    stopButton = true;
+    control.request('interrupted');
+  });
+  const claim = new FitClaim();
+  // One line when the stop button (not a newer train call, not stopTraining()) ended the run.
+  const reported = (result: RunResult): RunResult => {
+    if (announceStop && stopButton && result.end === 'interrupted') console.log(`train: ${stopButtonLine(result.epochsRun, cfg.epochs)}`);
+    return result;
+  };
   const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
   // Callbacks told when the fit throws: the user's, plus train's own progress bar.
   const errorListeners: AnyCallback[] = [...userCallbacks];
   try {
-    if (control.stopRequest !== undefined) return emptyResult(cfg, control.stopRequest, started);
+    if (control.stopRequest !== undefined) return reported(emptyResult(cfg, control.stopRequest, started));
     if (cfg.seed !== undefined) setSeed(cfg.seed);
     // Regularization before compile: compile collects the layers' losses into the train function.
     applyRegularization(model, { l1: cfg.regularization.l1, l2: cfg.regularization.l2 });
@@ -153,7 +169,8 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
     disposeTrainingState(model);
     ownOptimizers.set(model, optimizer);
 
-    const callbacks: Array<InstanceType<typeof tf.Callback>> = [control, new LearningRateLogger()];
+    // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, control, new LearningRateLogger()];
     if (cfg.lrSchedule !== undefined) {
       const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
       const scheduler = new LearningRateScheduler(scheduleFromSpec(spec), { per: spec.per ?? 'epoch' });
@@ -212,7 +229,7 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
     const monitor = stopper?.monitor ?? defaultMonitor(records);
     const direction = stopper?.direction ?? directionOf(monitor, undefined);
     const best = stopper !== undefined && stopper.best !== undefined ? { epoch: stopper.bestEpoch, value: stopper.best } : bestOf(records, monitor, direction);
-    return makeResult({
+    return reported(makeResult({
       records,
       monitor,
       direction,
@@ -222,15 +239,22 @@ export async function train(model: tf.LayersModel, data: TrainData, config: Trai
       end,
       config: cfg,
       started,
-    });
+    }));
   } catch (error) {
     await notifyTrainError(errorListeners, error);
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    unregister();
+    claim.release();
     for (const c of owned) c.release();
     release();
   }
+}
+
+/** `stopped by the stop button after epoch 3 of 20 (...)`, epochs counted from 1 as a reader does. */
+function stopButtonLine(epochsRun: number, epochs: number): string {
+  const where = epochsRun === 0 ? `before its first epoch (of ${epochs})` : `after epoch ${epochsRun} of ${epochs}`;
+  return `stopped by the stop button ${where} (run.interrupted is true; the model keeps its weights)`;
 }
 
 /**
