@@ -188,17 +188,16 @@ function kernelFinding() {
     expected = undefined;
   }
   const here = expected !== undefined && JSON.stringify(installed.spec.argv) === JSON.stringify(expected);
-  if (here) return finding('kernel', 'ok', `registered at ${installed.dir}, runs this checkout's tslab with this node`);
+  if (here) return finding('kernel', 'ok', `registered at ${installed.dir}, runs this checkout's kernel with this node`);
   const runsWhat = (installed.spec.argv ?? []).slice(0, 2).join(' ');
   return finding('kernel', 'note', `registered at ${installed.dir} but points elsewhere (runs ${runsWhat})`, 'trainlab kernel install   (trainlab lab does this itself)');
 }
 
 function tslabFinding() {
-  try {
-    return finding('tslab', 'ok', require('./kernelspec').tslabBin());
-  } catch {
-    return finding('tslab', 'missing', `${path.join(ROOT, 'node_modules', 'tslab')} is missing: the kernel runs the project's own tslab`, `npm install   (in ${ROOT})`);
-  }
+  const manifest = path.join(ROOT, 'node_modules', 'tslab', 'package.json');
+  return fs.existsSync(manifest)
+    ? finding('tslab', 'ok', path.dirname(manifest))
+    : finding('tslab', 'missing', `${path.dirname(manifest)} is missing: the kernel runs the project's own tslab`, `npm install   (in ${ROOT})`);
 }
 
 // Runs in a child node: a backend that fails to load must not take the doctor down with it.
@@ -221,9 +220,15 @@ process.stdout.write('\\n' + JSON.stringify(report) + '\\n');
 
 function builtFinding() {
   const index = path.join(ROOT, 'dist', 'index.js');
-  return fs.existsSync(index)
-    ? finding('build', 'ok', `${index}`)
-    : finding('build', 'missing', `${index} is missing: notebooks import trainlab from dist/`, `npm run build   (in ${ROOT})`);
+  const fix = `npm run build   (in ${ROOT})`;
+  if (!fs.existsSync(index)) return finding('build', 'missing', `${index} is missing: notebooks import trainlab from dist/`, fix);
+  try {
+    // The kernel spec names what the kernel runs; it throws, saying what is missing, when that is not built.
+    const { argv } = require('./kernelspec').resolvedSpec();
+    return finding('build', 'ok', `${index}; the kernel runs ${argv.slice(1).filter((a) => path.isAbsolute(a)).join(' ')}`);
+  } catch (error) {
+    return finding('build', 'missing', error.message, fix);
+  }
 }
 
 function backendFinding() {
