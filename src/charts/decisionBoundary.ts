@@ -4,6 +4,7 @@ import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
+import { displayableFigure } from './figureDisplay';
 import { liveUpdateHtml } from './html';
 import { ChartOutput } from './output';
 import { colour } from './palette';
@@ -143,7 +144,7 @@ function classColourscale(k: number): Array<[number, string]> {
  */
 export function decisionBoundary(model: Predictor, data: BoundaryData, options: DecisionBoundaryOptions = {}): Figure {
   checkInputs(WHERE, model, data);
-  return boundaryFigure(model, data, checkOptions(WHERE, options, 100));
+  return displayableFigure(boundaryFigure(model, data, checkOptions(WHERE, options, 100)));
 }
 
 function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<DecisionBoundaryOptions>): Figure {

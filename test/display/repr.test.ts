@@ -217,6 +217,19 @@ describe('displayBundle: trainlab figures', () => {
     ['scalingPlot', () => charts.scalingPlot([{ x: 1, y: 1 }, { x: 10, y: 5 }])],
     ['lrFinder', () => charts.lrFinder({ lrs: [1e-4, 1e-3, 1e-2], losses: [2, 1, 3] })],
     ['sweepResults', () => charts.sweepResults([{ learningRate: 0.1, best_val_loss: 0.3 }, { learningRate: 0.01, best_val_loss: 0.2 }])],
+    ['lossSurface', () => charts.lossSurface({ f: (a, b) => a * a + b * b, xRange: [-1, 1], yRange: [-1, 1], resolution: 5 })],
+    [
+      'decisionBoundary',
+      () => {
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid' })] });
+        const x = tf.tensor2d([[0, 0], [1, 1]]);
+        const y = tf.tensor1d([0, 1]);
+        const fig = charts.decisionBoundary(model, { x, y }, { gridSize: 5 });
+        tf.dispose([x, y]);
+        model.dispose();
+        return fig;
+      },
+    ],
   ];
   for (const [name, build] of builders) {
     it(`${name}: a hidden display method; keys, JSON and deep equality unchanged`, () => {
