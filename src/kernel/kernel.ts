@@ -194,26 +194,42 @@ export class Kernel {
     this.running = true;
     try {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-        const failed = await this.execute(next.msg);
-        if (failed && next.msg.content.stop_on_error !== false) this.abortQueued();
+        const aborted = await this.execute(next.msg);
+        this.abort(aborted);
       }
     } finally {
       this.running = false;
     }
   }
 
-  /** After a failed cell, the requests already waiting are answered `aborted` (IPython's Run All). */
-  private abortQueued(): void {
+  /**
+   * Lets the socket loop take in the requests already sent (Run All sends every cell at
+   * once): waits until none has arrived for a few milliseconds. Not a time window for
+   * dropping requests: a person's next request always comes later than this.
+   */
+  private async settleIncoming(): Promise<void> {
+    for (let waited = 0, seen = -1; waited < 100 && seen !== this.queue.length; waited += 10) {
+      seen = this.queue.length;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** After a failed cell, the requests that were waiting are answered `aborted` (IPython's Run All). */
+  private abort(requests: readonly QueuedExecute[]): void {
     const { channels } = this.options;
-    for (const { msg } of this.queue.splice(0)) {
+    for (const { msg } of requests) {
       channels.publish('status', { execution_state: 'busy' }, msg);
       channels.reply('shell', 'execute_reply', { status: 'aborted', execution_count: this.executionCount }, msg);
       channels.publish('status', { execution_state: 'idle' }, msg);
     }
   }
 
-  /** Runs one execute request; true when the cell failed. */
-  private async execute(msg: Message): Promise<boolean> {
+  /**
+   * Runs one execute request. When it fails (and `stop_on_error`), takes the requests
+   * already sent out of the queue before replying, so only those are aborted and
+   * everything sent after the reply runs; returns them.
+   */
+  private async execute(msg: Message): Promise<QueuedExecute[]> {
     const { channels, executor } = this.options;
     const code = String(msg.content.code ?? '');
     const silent = msg.content.silent === true;
@@ -249,13 +265,18 @@ export class Kernel {
       failure = formatError(error, executor.cells);
     }
     if (store) this.history.push({ line: count, input: code, output: outputText });
+    let aborted: QueuedExecute[] = [];
     if (failure !== undefined) {
       if (!silent) channels.publish('error', { ...failure }, msg);
+      if (msg.content.stop_on_error !== false) {
+        await this.settleIncoming();
+        aborted = this.queue.splice(0);
+      }
       channels.reply('shell', 'execute_reply', { status: 'error', execution_count: count, ...failure }, msg);
     } else {
       channels.reply('shell', 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] }, msg);
     }
     channels.publish('status', { execution_state: 'idle' }, msg);
-    return failure !== undefined;
+    return aborted;
   }
 }

@@ -77,7 +77,7 @@ export function formatError(error: unknown, cells: ReadonlyMap<number, CellRecor
   for (const f of frames) {
     const at = cellLine(cells, f.file, f.line);
     if (at === undefined) continue;
-    const where = f.fn !== undefined && f.fn !== '' && !/^(exports\.)?tsLastExpr|^<anonymous>$/.test(f.fn) ? `, in ${f.fn.replace(/^Object\.|^exports\./, '')}` : '';
+    const where = f.fn !== undefined && f.fn !== '' && !/^(exports\.)?tsLastExpr|^<anonymous>$/.test(f.fn) ? `, in ${f.fn.replace(/^(Object|Proxy|exports)\./, '')}` : '';
     traceback.push(`${BOLD}Cell ${at.cell.label}, line ${at.line}${where}${RESET}`, ...contextLines(at.cell.source, at.line), '');
   }
   traceback.push(`${RED}${ename}${RESET}: ${evalue}`);
