@@ -68,7 +68,7 @@ function createVenv(venv, log) {
   if (python === undefined) {
     throw new SetupError(
       `no Python found: 'python3' is not on PATH, so trainlab cannot create ${venv} to install Jupyter into. ` +
-        `Install Python 3 with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv). ${OWN_JUPYTER}`,
+        `Install Python 3 with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv).\n${OWN_JUPYTER}`,
     );
   }
   log(`trainlab: creating a Python virtual environment: ${python} -m venv ${venv}`);
@@ -81,7 +81,7 @@ function createVenv(venv, log) {
   if (/No module named venv|ensurepip is not available|python3(\.\d+)?-venv/.test(output)) {
     throw new SetupError(
       `${python} cannot create virtual environments: its venv module (with ensurepip) is missing. ` +
-        `On Debian/Ubuntu install the python3-venv package: apt-get install python3-venv (as root). ${OWN_JUPYTER}\n` +
+        `On Debian/Ubuntu install the python3-venv package: apt-get install python3-venv (as root).\n${OWN_JUPYTER}\n` +
         `python3 said: ${output}`,
     );
   }
@@ -115,8 +115,8 @@ function ensureVenv(names, { venv = VENV_DIR, log = console.log } = {}) {
   if (r.status !== 0) {
     throw new SetupError(
       `pip could not install ${missing.join(', ')} into ${venv} (exit code ${r.status ?? r.signal}, after ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `pip's own messages are above). If pip cannot reach a package index, point it at one: ` +
-        `'pip config set global.index-url URL' or PIP_INDEX_URL=URL (a local mirror, or --find-links for a folder of wheels). ` +
+        `pip's own messages are above).\nIf pip cannot reach a package index, point it at one: ` +
+        `'pip config set global.index-url URL' or PIP_INDEX_URL=URL (a local mirror, or --find-links for a folder of wheels).\n` +
         OWN_JUPYTER,
     );
   }

@@ -99,6 +99,7 @@ if (args[0] === '-m' && args[1] === 'venv') {
   process.exit(0);
 }
 if (args[0] === '-c' && args[1].includes('import venv')) process.exit(fake.venv === 'missing' ? 1 : 0);
+if (args[0] === '-c' && args[1].includes('import nbclient')) process.exit(0);
 if (args[0] === '-c' && path.basename(self) === 'python') {
   const out = {};
   for (const d of args.slice(2)) out[d] = installed[d] ?? null;
@@ -305,6 +306,21 @@ test('a Jupyter that fails to start is reported with its exit code and the likel
     for (const message of messages) assert.match(r.out, message);
     fs.rmSync(box.root, { recursive: true, force: true });
   }
+});
+
+test('trainlab tutorials runs the code of npm run tutorials', () => {
+  const box = sandbox({ python: { venv: 'ok', pip: 'ok' } });
+  const python = path.join(box.bin, 'python3');
+  const cases: Array<[string[], string, RegExp]> = [
+    [['tutorials'], path.join(box.bin, 'no-such-python'), /^tutorials: no Python that can import nbclient and nbconvert was found\.\n/],
+    [['tutorials', 'no-such-notebook'], python, /^tutorials: no notebook in notebooks\/ matches no-such-notebook\. Available: .*\.ipynb/],
+  ];
+  for (const [args, chosen, message] of cases) {
+    const r = run(CLI, args, { ...box.env, TRAINLAB_PYTHON: chosen });
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, message);
+  }
+  fs.rmSync(box.root, { recursive: true, force: true });
 });
 
 test('trainlab kernel install|uninstall registers and removes the kernel through the jupyter it finds', () => {
