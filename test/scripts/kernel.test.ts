@@ -28,7 +28,7 @@ test('kernel:install registers the kernel with absolute paths, idempotently; ker
     assert.match(r.out, /registered "TypeScript \(trainlab\)" at .*kernels\/trainlab/);
   }
   const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-  assert.deepEqual(spec.argv, [process.execPath, path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
+  assert.deepEqual(spec.argv, [process.execPath, path.join(ROOT, 'dist', 'kernel', 'main.js'), '--config-path', '{connection_file}']);
   assert.equal(spec.display_name, 'TypeScript (trainlab)');
   assert.equal(spec.language, 'typescript');
   assert.ok(fs.existsSync(path.join(data, 'kernels', 'trainlab', 'logo-64x64.png')));
@@ -55,11 +55,11 @@ function fakePath(jupyterScript: string | undefined): { dir: string; log: string
   return { dir, log };
 }
 
-test('without Jupyter, kernel:install, npm start and tutorials say how to get it', () => {
+// npm start (trainlab lab) without Jupyter: test/scripts/cli.test.ts.
+test('without Jupyter, kernel:install and tutorials say how to get it', () => {
   const { dir } = fakePath(undefined);
   for (const [script, args, what] of [
     ['kernel.js', ['install'], /the 'jupyter' command was not found/],
-    ['start.js', [], /neither JupyterLab nor Jupyter Notebook was found/],
   ] as const) {
     const r = run(script, [...args], { PATH: dir, TRAINLAB_PYTHON: '' });
     assert.notEqual(r.status, 0);
@@ -71,36 +71,4 @@ test('without Jupyter, kernel:install, npm start and tutorials say how to get it
   assert.notEqual(tutorials.status, 0);
   assert.match(tutorials.out, /no Python that can import nbclient and nbconvert was found/);
   fs.rmSync(dir, { recursive: true, force: true });
-});
-
-test('npm start opens JupyterLab when installed, else the classic Notebook, on notebooks/', () => {
-  const cases: Array<[string, string]> = [
-    ['lab', 'lab'],
-    ['notebook', 'notebook'],
-  ];
-  for (const [installed, expected] of cases) {
-    // The fake answers `lab --version` only when JupyterLab is "installed", and reports
-    // the kernel as already registered so start.js goes straight to launching.
-    const spec = JSON.stringify({ kernelspecs: {} });
-    const { dir, log } = fakePath(
-      [
-        `case "$1 $2" in`,
-        `  "lab --version") [ "${installed}" = lab ] && { echo 4.0; exit 0; }; exit 1;;`,
-        `  "notebook --version") echo 6.4; exit 0;;`,
-        `  "kernelspec list") echo '${spec}'; exit 0;;`,
-        `  "kernelspec install") exit 0;;`,
-        `  "--version ") echo 'jupyter_core 4'; exit 0;;`,
-        `esac`,
-        `exit 0`,
-      ].join('\n'),
-    );
-    const r = run('start.js', [], { PATH: dir });
-    assert.equal(r.status, 0, r.out);
-    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-    assert.ok(calls.some((c) => c.startsWith('kernelspec install --user --name trainlab')), calls.join('\n'));
-    const launch = calls[calls.length - 1];
-    assert.equal(launch.split(' ')[0], expected, calls.join('\n'));
-    assert.ok(launch.includes(`--notebook-dir=${path.join(ROOT, 'notebooks')}`), launch);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 });
