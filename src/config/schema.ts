@@ -9,6 +9,7 @@ import { MAX_LEARNING_RATE, type OptimizerSpec } from '../optimizers/spec';
 import type { ResolvedScheduleSpec, ScheduleSpec } from '../schedules/spec';
 import { LOSS_NAMES, METRIC_NAMES } from './losses';
 
+import type { Named } from '../util/named';
 import type { DeepReadonly, ValidationData } from './readonly';
 
 /** Largest batch size accepted (2^20); larger values are almost always typos. */
@@ -99,11 +100,32 @@ export const trainingConfigSchema = z.strictObject({
 /** Top-level field names, in schema order (used to order problems and summaries). */
 export const CONFIG_KEYS = Object.keys(trainingConfigSchema.shape) as Array<keyof typeof trainingConfigSchema.shape>;
 
+// `& Named`: TypeScript names these types in errors ("'learningRat' does not exist in type
+// 'TrainingConfigInput'") instead of printing the schema's expansion.
+
+/** Early-stopping options as a config takes them: every field optional. */
+export type EarlyStoppingConfigInput = DeepReadonly<z.input<typeof earlyStoppingSchema>> & Named;
+
+/** Regularization as a config takes it: every field optional. */
+export type RegularizationConfigInput = DeepReadonly<z.input<typeof regularizationSchema>> & Named;
+
+type SchemaInput = DeepReadonly<z.input<typeof trainingConfigSchema>>;
+
 /** What `defineConfig` accepts: every field optional (readonly, so a `TrainingConfig` spread back in fits). */
-export type TrainingConfigInput = DeepReadonly<z.input<typeof trainingConfigSchema>>;
+export type TrainingConfigInput = Omit<SchemaInput, 'earlyStopping' | 'regularization'> & {
+  /** `false`, `true` (Keras defaults) or early-stopping options. Defaults to false. */
+  readonly earlyStopping?: boolean | EarlyStoppingConfigInput;
+  /** Weight penalties and dropout. Defaults to none. */
+  readonly regularization?: RegularizationConfigInput;
+} & Named;
 
 /** A complete, validated, frozen training config (what `defineConfig` returns). */
-export type TrainingConfig = DeepReadonly<z.output<typeof trainingConfigSchema>>;
+export type TrainingConfig = DeepReadonly<z.output<typeof trainingConfigSchema>> & Named;
+
+// Compile-time check that the two fields restated above still match the schema exactly.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type AssertTrue<T extends true> = T;
+type InputMatchesSchema = AssertTrue<Exact<TrainingConfigInput, SchemaInput>>;
 
 /** Early-stopping options with defaults filled in. */
 export type EarlyStoppingConfig = z.output<typeof earlyStoppingSchema>;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseOrThrow, ValidationError, type ValidationIssue, describe } from '../config/issues';
+import type { Named } from '../util/named';
 
 /** A learning-rate schedule: step (0, 1, 2, ...) → learning rate. */
 export type Schedule = (step: number) => number;
@@ -116,14 +117,15 @@ export const oneCycleSchema = z.strictObject({
   finalDivFactor: positive.default(1e4),
 });
 
-export type ConstantOptions = z.input<typeof constantSchema>;
-export type StepDecayOptions = z.input<typeof stepDecaySchema>;
-export type ExponentialDecayOptions = z.input<typeof exponentialDecaySchema>;
-export type PiecewiseConstantOptions = z.input<typeof piecewiseConstantSchema>;
-export type PolynomialDecayOptions = z.input<typeof polynomialDecaySchema>;
-export type CosineDecayOptions = z.input<typeof cosineDecaySchema>;
-export type CosineDecayRestartsOptions = z.input<typeof cosineDecayRestartsSchema>;
-export type OneCycleOptions = z.input<typeof oneCycleSchema>;
+// `& Named`: TypeScript names these types in errors instead of printing the schema's expansion.
+export type ConstantOptions = z.input<typeof constantSchema> & Named;
+export type StepDecayOptions = z.input<typeof stepDecaySchema> & Named;
+export type ExponentialDecayOptions = z.input<typeof exponentialDecaySchema> & Named;
+export type PiecewiseConstantOptions = z.input<typeof piecewiseConstantSchema> & Named;
+export type PolynomialDecayOptions = z.input<typeof polynomialDecaySchema> & Named;
+export type CosineDecayOptions = z.input<typeof cosineDecaySchema> & Named;
+export type CosineDecayRestartsOptions = z.input<typeof cosineDecayRestartsSchema> & Named;
+export type OneCycleOptions = z.input<typeof oneCycleSchema> & Named;
 
 function parse<S extends z.ZodType>(component: string, schema: S, options: unknown): z.output<S> {
   return parseOrThrow(schema, options, (issues) => new ScheduleError(component, issues));

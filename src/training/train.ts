@@ -95,9 +95,10 @@ class LearningRateLogger extends tf.Callback {
  * is checked before anything changes: a bad config, data or option throws at once.
  *
  * While it runs, SIGINT (Jupyter's stop button) stops training at the next batch boundary
- * with the model intact (`result.interrupted`, and one printed line naming the epoch); a second `train` on the same model stops
- * (or waits for) the first. Tensors: afterwards only the model's variables and the
- * optimizer's slots remain; the optimizer is disposed by the next `train` on the model.
+ * with the model intact (`result.interrupted`; one printed line names the epoch); a second
+ * `train` on the same model stops (or waits for) the first. Tensors: afterwards only the
+ * model's variables and the optimizer's slots remain; the optimizer is disposed by the next
+ * `train` on the model.
  *
  * @example const run = await train(model, {x, y}, {epochs: 20, validationSplit: 0.2, earlyStopping: {patience: 3}})
  */
