@@ -183,3 +183,10 @@ export abstract class GuardedCallback extends tf.Callback {
    */
   async onTrainError(_error?: unknown): Promise<void> {}
 }
+
+/**
+ * A callback with no hooks of its own, only the guard: the trainlab kernel registers it for
+ * every `model.fit` (`tf.registerCallbackConstructor(0, StopButtonGuard)`), so ■ also stops
+ * a fit that has none of trainlab's callbacks.
+ */
+export class StopButtonGuard extends GuardedCallback {}

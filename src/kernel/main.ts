@@ -3,9 +3,11 @@
  * The trainlab kernel's entry point, started by Jupyter from the kernel spec:
  * `node dist/kernel/main.js --config-path {connection_file}`.
  */
+import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
+import { StopButtonGuard } from '../callbacks/fitGuard';
 import { createExecutor } from './executor';
 import { Kernel, type Channels } from './kernel';
 import { Fallback, forwardTypeScriptPaths } from './resolve';
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
   const fallback = new Fallback({ cwd, kernelRoot, selfName: selfName.name });
   forwardTypeScriptPaths(tslab.ts.sys as unknown as Parameters<typeof forwardTypeScriptPaths>[0], fallback);
   const executor = createExecutor({ tslab, cwd, fallback });
+  // ■ reaches every model.fit on the kernel's TensorFlow.js, even one without trainlab's callbacks.
+  tf.registerCallbackConstructor(0, StopButtonGuard);
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const zmq = require(require.resolve('zeromq', { paths: [tslab.root] })) as Zmq;

@@ -44,6 +44,13 @@ const cases: Case[] = [
     expected: `'{"short":true,"fitFinished":"fit"}'`,
   },
   {
+    name: 'model.fit without callbacks',
+    code: "const bare = await model.fit(x, y, { epochs: 1000, batchSize: 16, verbose: 0 });\nconst bareFinished = 'bare';",
+    line: /^model\.fit: stopped by the stop button after epoch \d+ of 1000 \(the model keeps its weights\)$/,
+    check: 'JSON.stringify({ short: bare.epoch.length < 1000, bareFinished })',
+    expected: `'{"short":true,"bareFinished":"bare"}'`,
+  },
+  {
     name: 'findLearningRate',
     code: "const found = await findLearningRate(model, { x, y }, { numSteps: 200000, divergeFactor: Infinity });\nconst lrFinished = 'lr';",
     line: /^findLearningRate: stopped by the stop button after step \d+ of 200000 /,
