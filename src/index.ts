@@ -11,7 +11,7 @@ export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from '
 // Configs, optimizers, schedules
 export { defineConfig, optimizerFromConfig, configSummary, configDiff, resolveLoss } from './config';
 export { ConfigError, ValidationError, LOSS_NAMES, METRIC_NAMES } from './config';
-export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig } from './config';
+export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig, EarlyStoppingConfigInput, RegularizationConfigInput } from './config';
 export type { ValidationIssue, ConfigDifference, LossName, MetricName, ValidationData } from './config';
 export { createOptimizer, getLearningRate, setLearningRate, OptimizerError, OPTIMIZER_NAMES } from './optimizers';
 export { markScheduled, unmarkScheduled, scheduledBy } from './optimizers';

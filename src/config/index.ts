@@ -11,7 +11,7 @@ export {
   MAX_BATCH_SIZE,
   MAX_EPOCHS,
 } from './schema';
-export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig } from './schema';
+export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig, EarlyStoppingConfigInput, RegularizationConfigInput } from './schema';
 export type { DeepReadonly, ValidationData } from './readonly';
 export { LOSS_NAMES, METRIC_NAMES, resolveLoss, huber } from './losses';
 export type { LossName, MetricName, CompiledLoss } from './losses';

@@ -14,6 +14,8 @@ interface Case {
   code: string;
   /** Expected `text/plain` of the execute_result; null: no execute_result. */
   result?: string | null;
+  /** Expected stderr of the cell. */
+  stderr?: RegExp;
   /** Checks on the cell's error output. */
   error?: { ename: string; evalue?: RegExp; traceback?: RegExp[]; notTraceback?: RegExp[]; lines?: number };
   stdout?: RegExp;
@@ -78,6 +80,19 @@ const cases: Case[] = [
     code: 'new Badge()',
     result: 'Badge',
   },
+  {
+    name: 'a display method that throws gives the text and a one-line warning',
+    setup: ["class Broken {\n  label = 'kept';\n  [Symbol.for('Jupyter.display')]() {\n    throw new Error('no bundle today');\n  }\n}"],
+    code: 'new Broken()',
+    result: "Broken { label: 'kept' }",
+    stderr: /^trainlab kernel: could not display the value richly \(.*no bundle today.*\); showing it as text\.\n$/,
+  },
+  {
+    name: 'a value that cannot be inspected says so',
+    code: "({ [Symbol.for('nodejs.util.inspect.custom')]() { throw new Error('sealed'); } })",
+    result: '<a value that cannot be inspected: sealed>',
+  },
+  { name: 'a tensor shows its values', setup: ["import * as tf from '@tensorflow/tfjs';"], code: 'tf.tensor([[1, 2], [3, 4]])', result: 'Tensor float32 [2, 2]\n[[1, 2],\n [3, 4]]' },
 ];
 
 describe('trainlab kernel: cells, values and errors', () => {
@@ -124,6 +139,7 @@ describe('trainlab kernel: cells, values and errors', () => {
         for (const re of c.error.notTraceback ?? []) assert.doesNotMatch(tb, re);
       }
       if (c.stdout) assert.match(streamText(r), c.stdout);
+      if (c.stderr) assert.match(streamText(r, 'stderr'), c.stderr);
     });
   }
 
