@@ -36,6 +36,7 @@ export interface Output {
 export interface Cell {
   cell_type: string;
   source: string | string[];
+  execution_count?: number | null;
   outputs?: Output[];
   metadata?: Record<string, unknown>;
 }

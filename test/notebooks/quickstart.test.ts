@@ -22,6 +22,12 @@ test('00-quickstart runs through Jupyter with the trainlab kernel and learns the
   const bundle = charts[0].data as Record<string, string | string[]>;
   assert.match(joined(bundle['text/html']), /Plotly|__trainlabCharts/);
   assert.match(joined(bundle['text/plain']), /loss/);
+  // Headless runs number their cells (execute_input), so the HTML export shows In [n].
+  const code = nb.cells.filter((c) => c.cell_type === 'code' && joined(c.source).trim() !== '');
+  assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1));
+  const html = (await import('fs')).readFileSync(nb.htmlPath, 'utf8');
+  assert.match(html, /\[1\]:/);
+  assert.doesNotMatch(html, /\[&nbsp;\]:|\[ \]:/);
 });
 
 test('a failing cell fails the run and names the notebook, the cell and the error', async () => {
@@ -35,6 +41,8 @@ test('a failing cell fails the run and names the notebook, the cell and the erro
   await assert.rejects(runNotebook(file, { outDir: dir }), (error: Error) => {
     assert.match(error.message, /FAILED: .*broken\.ipynb, cell 1 \(throw new Error\("boom in cell two"\);\)/);
     assert.match(error.message, /boom in cell two/);
+    // nbclient now reads the error's class and message (it used to report '<Error>:').
+    assert.match(error.message, /Error: boom in cell two/);
     return true;
   });
 });
