@@ -3,6 +3,9 @@
  * This barrel is the whole public API.
  */
 
+// Errors: every error trainlab throws on purpose is a TrainlabError with `issues` as data
+export { TrainlabError } from './util/errors';
+
 // Backends and reproducibility
 export { useBackend, BackendError, BACKEND_NAMES, setSeed } from './backend';
 export type { BackendName, UseBackendOptions } from './backend';

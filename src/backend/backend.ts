@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { silenceCpuBanner } from './banner';
 import { didYouMean } from '../util/names';
+import { TrainlabError } from '../util/errors';
 
 /** The backends trainlab knows, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -16,8 +17,11 @@ export interface UseBackendOptions {
 }
 
 /** Thrown when a backend name is unknown or a requested backend cannot load. */
-export class BackendError extends Error {
-  override readonly name = 'BackendError';
+export class BackendError extends TrainlabError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
 }
 
 type Hook = (backend: BackendName) => void;

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { showValue } from '../util/errors';
+import { checkLiveModel } from '../util/models';
 import { CallbackError } from './errors';
+import { fsError, makeDirs, statOrUndefined } from './files';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -13,15 +16,19 @@ export interface AtomicWriteHooks {
 }
 
 /**
- * Saves `model` as `dir/model.json` + `dir/weights.bin` with plain node `fs` (tfjs's own
- * `file://` handler needs the native package). The files are written and fsynced in a
+ * Saves `model` as `dir/model.json` + `dir/weights.bin` (+ the marker file
+ * `.trainlab-checkpoint`) with plain node `fs` (tfjs's own `file://` handler needs the
+ * native package). `dir` must not exist yet or be a checkpoint trainlab wrote: anything
+ * else there is an error and stays untouched. The files are written and fsynced in a
  * temporary sibling directory which then replaces `dir` by rename, so a crash at any point
  * leaves either the previous checkpoint or the new one, never a mix or a torn file.
  */
-export async function saveCheckpoint(model: tf.LayersModel, dir: string, hooks: AtomicWriteHooks = {}): Promise<void> {
+export async function saveCheckpoint(model: tf.LayersModel, dir: string, hooks: AtomicWriteHooks = {}, component = 'saveCheckpoint'): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new CallbackError(`saveCheckpoint: path must be a non-empty directory path, received ${String(dir)}.`);
+    throw new CallbackError(`saveCheckpoint: path must be a non-empty directory path, received ${showValue(dir)}.`, { path: 'path', received: dir, expected: 'a non-empty string' });
   }
+  checkLiveModel('saveCheckpoint', model);
+  checkCheckpointTarget(component, dir);
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : joinWeightData(artifacts.weightData);
@@ -35,6 +42,7 @@ export async function saveCheckpoint(model: tf.LayersModel, dir: string, hooks: 
       };
       const json = JSON.stringify(modelJSON);
       writeDirAtomically(
+        component,
         dir,
         [
           [WEIGHTS_FILE, Buffer.from(weightData)],
@@ -63,27 +71,71 @@ export function previousDir(dir: string): string {
   return `${path.resolve(dir)}.previous`;
 }
 
-function writeDirAtomically(dir: string, files: Array<[string, Buffer]>, hooks: AtomicWriteHooks): void {
+/** The marker file that makes a directory recognisably trainlab's checkpoint (and the only kind it replaces). */
+export const CHECKPOINT_MARKER = '.trainlab-checkpoint';
+const MARKER_TEXT = JSON.stringify({ writtenBy: 'trainlab', kind: 'checkpoint', files: [MODEL_FILE, WEIGHTS_FILE] }) + '\n';
+const OWN_FILES = new Set([MODEL_FILE, WEIGHTS_FILE, CHECKPOINT_MARKER]);
+
+/**
+ * Throws unless `dir` is free (nothing there) or a checkpoint trainlab wrote: a directory
+ * holding its marker file and only the files of a checkpoint. Also checks the
+ * `.previous` directory a save moves the old checkpoint to. Never changes anything.
+ */
+export function checkCheckpointTarget(component: string, dir: string): void {
   const target = path.resolve(dir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  for (const [where, role] of [[target, 'path'], [previousDir(target), 'backup']] as const) {
+    const stat = statOrUndefined(component, where);
+    if (stat === undefined) continue;
+    const fix = `Pass a path where nothing exists yet, e.g. path: '${path.join(path.relative(process.cwd(), path.dirname(target)) || '.', 'checkpoints', path.basename(target) === '' || path.basename(target) === '.' ? 'model' : path.basename(target))}' (trainlab creates that folder).`;
+    if (!stat.isDirectory()) {
+      throw new CallbackError(`${component}: ${role === 'path' ? `path '${dir}'` : `the backup folder '${where}' of path '${dir}'`} is an existing file, not trainlab's checkpoint; it is left alone. ${fix}`, { path: 'path', received: dir, expected: 'a new path or a trainlab checkpoint folder' });
+    }
+    const entries = fs.readdirSync(where);
+    const foreign = entries.filter((e) => !OWN_FILES.has(e));
+    if (!entries.includes(CHECKPOINT_MARKER) || foreign.length > 0) {
+      const listed = (foreign.length > 0 ? foreign : entries).slice(0, 5).map((e) => `'${e}'`).join(', ');
+      const what = entries.length === 0 ? 'an empty folder trainlab did not create' : `a folder holding files trainlab did not write (${listed}${entries.length > 5 ? ', ...' : ''})`;
+      throw new CallbackError(
+        `${component}: ${role === 'path' ? `path '${dir}'` : `the backup folder '${where}' of path '${dir}'`} is ${what}, not trainlab's checkpoint; nothing in it is touched. ${fix}`,
+        { path: 'path', received: dir, expected: 'a new path or a trainlab checkpoint folder' },
+      );
+    }
+  }
+}
+
+/** Removes a checkpoint directory trainlab wrote, file by file (never a recursive delete). */
+function removeOwnCheckpoint(dir: string): void {
+  for (const name of OWN_FILES) fs.rmSync(path.join(dir, name), { force: true });
+  fs.rmdirSync(dir);
+}
+
+function writeDirAtomically(component: string, dir: string, files: Array<[string, Buffer]>, hooks: AtomicWriteHooks): void {
+  const target = path.resolve(dir);
+  checkCheckpointTarget(component, target);
+  makeDirs(component, path.dirname(target));
   const temp = `${target}.tmp-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
   const previous = previousDir(target);
-  fs.mkdirSync(temp);
+  try {
+    fs.mkdirSync(temp);
+  } catch (error) {
+    throw fsError(component, dir, error);
+  }
   try {
     for (const [name, bytes] of files) writeFileSynced(path.join(temp, name), bytes);
+    writeFileSynced(path.join(temp, CHECKPOINT_MARKER), Buffer.from(MARKER_TEXT, 'utf8'));
     hooks.afterTempWritten?.();
     if (fs.existsSync(target)) {
       // Only drop the old backup once a complete checkpoint sits at `target`.
-      fs.rmSync(previous, { recursive: true, force: true });
+      if (fs.existsSync(previous)) removeOwnCheckpoint(previous);
       fs.renameSync(target, previous);
     }
     hooks.afterOldMoved?.();
     fs.renameSync(temp, target);
   } catch (error) {
-    fs.rmSync(temp, { recursive: true, force: true });
-    throw error;
+    if (fs.existsSync(temp)) removeOwnCheckpoint(temp);
+    throw error instanceof CallbackError || !(error as NodeJS.ErrnoException).code ? error : fsError(component, dir, error);
   }
-  fs.rmSync(previous, { recursive: true, force: true });
+  if (fs.existsSync(previous)) removeOwnCheckpoint(previous);
   syncDir(path.dirname(target));
 }
 
@@ -116,7 +168,7 @@ function syncDir(dir: string): void {
  */
 export async function loadCheckpoint(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw new CallbackError(`loadCheckpoint: path must be a non-empty directory path, received ${String(dir)}.`);
+    throw new CallbackError(`loadCheckpoint: path must be a non-empty directory path, received ${showValue(dir)}.`, { path: 'path', received: dir, expected: 'a non-empty string' });
   }
   const target = path.resolve(dir);
   const source = [target, previousDir(target)].find((d) => fs.existsSync(path.join(d, MODEL_FILE)));

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CallbackError } from './errors';
 import { readLogs, type UnresolvedLogs } from './logs';
 import { checkNonNegative, describe, MonitorCallback, type MonitorOptions } from './monitor';
+import { checkCallbackOptions } from './options';
 
 /** Options of {@link earlyStopping}. */
 export interface EarlyStoppingOptions extends MonitorOptions {
@@ -45,7 +46,7 @@ export class EarlyStopping extends MonitorCallback {
   private bestWeights: tf.Tensor[] | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    super('earlyStopping', options);
+    super('earlyStopping', checkCallbackOptions('earlyStopping', options));
     this.patience = checkNonNegative('earlyStopping', 'patience', options.patience ?? 0, true);
     this.startFromEpoch = checkNonNegative('earlyStopping', 'startFromEpoch', options.startFromEpoch ?? 0, true);
     if (options.baseline !== undefined && !Number.isFinite(options.baseline)) {

@@ -6,6 +6,7 @@ import { GuardedCallback } from './fitGuard';
 import type { UnresolvedLogs } from './logs';
 import { claimLearningRate, optimizerOf, ownerName, releaseLearningRate } from './lrControl';
 import { describe } from './monitor';
+import { checkCallbackOptions } from './options';
 
 /** Options of {@link learningRateScheduler}. */
 export interface LearningRateSchedulerOptions {
@@ -17,6 +18,8 @@ export interface LearningRateSchedulerOptions {
   per?: 'epoch' | 'batch';
   /** 1 prints the learning rate at each epoch start. Defaults to `0`. */
   verbose?: 0 | 1;
+  /** Step (batch) count the schedule starts from with `per: 'batch'`, for training that continues an earlier run. Defaults to 0. */
+  initialStep?: number;
 }
 
 /**
@@ -30,11 +33,13 @@ export class LearningRateScheduler extends GuardedCallback {
   readonly verbose: 0 | 1;
   /** Updates done since training began (the step used when `per: 'batch'`). */
   step = 0;
+  readonly initialStep: number;
   private readonly owner = ownerName('learningRateScheduler');
   private claimed: tf.Optimizer | undefined;
 
   constructor(schedule: Schedule | ScheduleSpec, options: LearningRateSchedulerOptions = {}) {
     super();
+    checkCallbackOptions('learningRateScheduler', options);
     // A JSON spec ({name, ..., per}) as in a config's lrSchedule; its `per` applies unless options say otherwise.
     const specPer = isSpec(schedule) ? (schedule as { per?: unknown }).per : undefined;
     if (isSpec(schedule)) schedule = scheduleFromSpec(schedule);
@@ -50,13 +55,18 @@ export class LearningRateScheduler extends GuardedCallback {
     this.schedule = schedule;
     this.per = per;
     this.verbose = options.verbose ?? 0;
+    const initialStep = options.initialStep ?? 0;
+    if (!(Number.isInteger(initialStep) && initialStep >= 0)) {
+      throw new CallbackError(`learningRateScheduler: initialStep must be a whole number >= 0, received ${describe(initialStep)}. Pass initialStep: 0 or the batches already run.`);
+    }
+    this.initialStep = initialStep;
   }
 
   override async onTrainBegin(): Promise<void> {
     const optimizer = optimizerOf('learningRateScheduler', this.model);
     claimLearningRate('learningRateScheduler', optimizer, this.owner);
     this.claimed = optimizer;
-    this.step = 0;
+    this.step = this.initialStep;
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {

@@ -1,12 +1,18 @@
 import { CallbackError } from './errors';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
 import { describe, MonitorCallback, type MonitorOptions } from './monitor';
-import { saveCheckpoint } from './checkpointIO';
+import * as path from 'node:path';
+import { checkCheckpointTarget, saveCheckpoint } from './checkpointIO';
+import { probeWritable } from './files';
+import { checkCallbackOptions } from './options';
 
 /** Options of {@link modelCheckpoint}. */
 export interface ModelCheckpointOptions extends MonitorOptions {
   /**
-   * Directory to save into (it will hold `model.json` + `weights.bin`). May contain
+   * Directory to save into (it will hold `model.json`, `weights.bin` and the marker file
+   * `.trainlab-checkpoint`). It must not exist yet, or be a checkpoint trainlab wrote: any
+   * other file or folder there is an error before the first epoch, and is never touched.
+   * May contain
    * `{epoch}` (1-based, as Keras), `{epoch:02d}` and `{<log key>}` / `{<log key>:.4f}` placeholders,
    * e.g. `'ckpt/epoch-{epoch}-{val_loss:.3f}'`. Required.
    */
@@ -31,18 +37,27 @@ export class ModelCheckpoint extends MonitorCallback {
   readonly saved: string[] = [];
 
   constructor(options: ModelCheckpointOptions) {
-    super('modelCheckpoint', options ?? ({} as ModelCheckpointOptions));
     if (typeof options?.path !== 'string' || options.path.length === 0) {
       throw new CallbackError(
         `modelCheckpoint: path must be a non-empty directory path, received ${describe(options?.path)}. Pass e.g. modelCheckpoint({path: 'checkpoints/best', saveBestOnly: true}).`,
+        { path: 'path', received: options?.path, expected: 'a non-empty string' },
       );
     }
+    super('modelCheckpoint', checkCallbackOptions('modelCheckpoint', options));
+    checkTemplate(options.path);
     this.path = options.path;
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.verbose = options.verbose ?? 0;
   }
 
+  /**
+   * Tries the write before the first epoch changes any weight: a path that is not free nor
+   * trainlab's checkpoint, or a folder that cannot be written, is an error now, not later.
+   */
   override async onTrainBegin(): Promise<void> {
+    const fixed = staticPart(this.path);
+    if (fixed === this.path) checkCheckpointTarget('modelCheckpoint', this.path);
+    probeWritable('modelCheckpoint', path.dirname(path.resolve(fixed)));
     this.best = undefined;
     this.saved.length = 0;
     this.resetWarnings();
@@ -59,9 +74,33 @@ export class ModelCheckpoint extends MonitorCallback {
     } else if (this.verbose > 0) {
       console.log(`Epoch ${epoch + 1}: saving model to ${target}`);
     }
-    await saveCheckpoint(this.model, target);
+    await saveCheckpoint(this.model, target, {}, 'modelCheckpoint');
     this.saved.push(target);
   }
+}
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const KNOWN_PLACEHOLDER = /^([A-Za-z_][\w]*)(?::(?:\.(\d+)f|0(\d+)d))?$/;
+
+/** Throws for a placeholder whose format formatPath does not know (it would be written literally and overwrite). */
+function checkTemplate(template: string): void {
+  for (const [whole, inner] of template.matchAll(PLACEHOLDER)) {
+    if (!KNOWN_PLACEHOLDER.test(inner)) {
+      throw new CallbackError(
+        `modelCheckpoint: path placeholder ${whole} has a format trainlab does not know. Use {epoch}, {epoch:03d}, {val_loss} or {val_loss:.4f} (formats :0Nd and :.Nf).`,
+        { path: 'path', received: template, expected: '{key}, {key:0Nd} or {key:.Nf} placeholders' },
+      );
+    }
+  }
+}
+
+/** The path up to its first placeholder's folder: what exists whatever the epoch's values are. */
+function staticPart(template: string): string {
+  const at = template.search(/\{/);
+  if (at < 0) return template;
+  const cut = template.slice(0, at);
+  const slash = Math.max(cut.lastIndexOf('/'), cut.lastIndexOf(path.sep));
+  return slash < 0 ? path.join('.', '__placeholder__') : path.join(cut.slice(0, slash), '__placeholder__');
 }
 
 /** Fills `{epoch}` (1-based), `{key}`, `{key:.Nf}` and `{key:0Nd}` placeholders from the epoch logs (Python format specs, as Keras). */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { metricDirection } from '../config/direction';
 import { didYouMean } from '../util/names';
+import { showValue } from '../util/errors';
 import { CallbackError } from './errors';
 import { GuardedCallback } from './fitGuard';
 import type { NumericLogs } from './logs';
@@ -19,18 +21,12 @@ export interface MonitorOptions {
   minDelta?: number;
 }
 
-const MAXIMIZED = /(^|_)(acc|accuracy|binaryaccuracy|categoricalaccuracy|sparsecategoricalaccuracy|precision|recall|auc|f1|fmeasure|r2)$/i;
-const MINIMIZED = /(loss|error|mse|mae|mape|msle|crossentropy|hinge|poisson|kld|kullbackleiblerdivergence|logcosh|^ce|^cosine|cosineproximity)$/i;
-
 /**
- * The direction a metric improves in, read from its name the way Keras does for `loss`
- * and from the metric's known direction otherwise; `undefined` when the name says nothing.
+ * The direction a metric improves in (see `metricDirection`, the one table callbacks,
+ * charts and sweep share); `undefined` when the name says nothing.
  */
 export function inferDirection(monitor: string): 'min' | 'max' | undefined {
-  const name = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
-  if (MAXIMIZED.test(name)) return 'max';
-  if (MINIMIZED.test(name)) return 'min';
-  return undefined;
+  return metricDirection(monitor);
 }
 
 /** Validates `mode` and returns the direction it stands for, or throws naming the fix. */
@@ -74,15 +70,8 @@ export function checkNonNegative(component: string, field: string, value: unknow
   return value as number;
 }
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
+/** A received value for a message; tensors as `Tensor [40, 2] float32`. */
+export const describe = showValue;
 
 /**
  * Base for callbacks that watch one metric (earlyStopping, reduceLROnPlateau,

@@ -6,6 +6,7 @@ import { CallbackError } from './errors';
 import { GuardedCallback } from './fitGuard';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
 import { describe } from './monitor';
+import { checkCallbackOptions } from './options';
 
 /** Where a terminal progress line goes. */
 export interface TextSink {
@@ -68,6 +69,7 @@ export class ProgressBar extends GuardedCallback {
 
   constructor(options: ProgressBarOptions = {}) {
     super();
+    checkCallbackOptions('progressBar', options);
     const rate = options.maxUpdatesPerSecond ?? 4;
     if (typeof rate !== 'number' || !(rate > 0)) {
       throw new CallbackError(`progressBar: maxUpdatesPerSecond must be a number > 0, received ${describe(rate)}. Pass e.g. maxUpdatesPerSecond: 4.`);

@@ -4,6 +4,7 @@ import { CallbackError } from './errors';
 import { readLogs, type UnresolvedLogs } from './logs';
 import { claimLearningRate, optimizerOf, ownerName, releaseLearningRate } from './lrControl';
 import { checkNonNegative, describe, MonitorCallback, type MonitorOptions } from './monitor';
+import { checkCallbackOptions } from './options';
 
 /** Options of {@link reduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions extends MonitorOptions {
@@ -40,7 +41,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
   private claimed: tf.Optimizer | undefined;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    super('reduceLROnPlateau', options, 1e-4);
+    super('reduceLROnPlateau', checkCallbackOptions('reduceLROnPlateau', options), 1e-4);
     const factor = options.factor ?? 0.1;
     if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0 || factor >= 1) {
       throw new CallbackError(

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GuardedCallback } from './fitGuard';
 import { readLogValue, type UnresolvedLogs } from './logs';
+import { checkCallbackOptions } from './options';
 
 /** Options of {@link terminateOnNaN}. */
 export interface TerminateOnNaNOptions {
@@ -20,6 +21,7 @@ export class TerminateOnNaN extends GuardedCallback {
 
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
+    checkCallbackOptions('terminateOnNaN', options);
     this.verbose = options.verbose ?? true;
   }
 

@@ -4,30 +4,16 @@
  */
 import type { z } from 'zod';
 import { didYouMean, levenshtein } from '../util/names';
+import { TrainlabError, tensorText, type ValidationIssue } from '../util/errors';
 
 export { didYouMean, levenshtein };
-
-/** One problem found while validating an options object. */
-export interface ValidationIssue {
-  /** Dotted path of the field, e.g. `earlyStopping.patience` or `metrics[1]`; '' for the whole input. */
-  path: string;
-  /** Complete sentence describing the problem and the fix. */
-  message: string;
-  /** The value that was received (`undefined` when the field was missing). */
-  received: unknown;
-  /** What is allowed, e.g. `a number > 0` or `'sgd' | 'adam'`. */
-  expected?: string;
-}
+export type { ValidationIssue };
 
 /** Base class of trainlab's validation errors; carries every problem found, not only the first. */
-export class ValidationError extends Error {
-  /** Every problem found, in input order. */
-  readonly issues: ValidationIssue[];
-
+export class ValidationError extends TrainlabError {
   constructor(component: string, issues: ValidationIssue[]) {
-    super(formatIssues(component, issues));
+    super(formatIssues(component, issues), issues);
     this.name = 'ValidationError';
-    this.issues = issues;
   }
 }
 
@@ -48,6 +34,7 @@ export function formatIssues(component: string, issues: readonly ValidationIssue
 
 /** Renders a value for a message: strings quoted, numbers as written, objects as short JSON. */
 export function show(value: unknown): string {
+  if (isTensor(value)) return tensorText(value);
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === undefined) return 'undefined';
@@ -59,6 +46,10 @@ export function show(value: unknown): string {
   }
   const text = safeJson(value);
   return text !== undefined && text.length <= 60 ? text : 'an object';
+}
+
+function isTensor(value: unknown): value is { shape: number[]; dtype: string; isDisposed: boolean } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { shape?: unknown }).shape) && 'dataId' in value;
 }
 
 function safeJson(value: unknown): string | undefined {
@@ -150,6 +141,7 @@ export function enumIssue(path: string, received: unknown, choices: readonly str
 
 /** "NaN", "'abc' (a string)", "-1" ... used after "received". */
 export function describe(value: unknown): string {
+  if (isTensor(value)) return tensorText(value);
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return `'${value}' (a string)`;

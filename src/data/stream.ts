@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { assertFinite } from './checks';
+import { csvRecords, type CsvRecord } from './csv';
 import { DataError } from './errors';
 import { permutation, seededRng, type Rng } from './random';
 
@@ -114,37 +115,11 @@ function rowDataset(makeRows: (epoch: number) => Iterable<Row>, where: string, o
   });
 }
 
-/**
- * Lines of a text file, read `chunkBytes` at a time (never the whole file). The file is
- * opened and closed around each chunk, so an iterator abandoned mid-file (tf.data never
- * calls `return()`) leaves no open file descriptor behind.
- */
-export function* readLines(path: string, chunkBytes = 65536): Generator<string> {
-  const chunk = Buffer.alloc(chunkBytes);
-  const decoder = new TextDecoder('utf-8');
-  let rest = '';
-  let position = 0;
-  for (;;) {
-    const fd = fs.openSync(path, 'r');
-    let read: number;
-    try {
-      read = fs.readSync(fd, chunk, 0, chunkBytes, position);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (read === 0) break;
-    position += read;
-    const text = rest + decoder.decode(chunk.subarray(0, read), { stream: true });
-    const lines = text.split(/\r?\n/);
-    rest = lines.pop() ?? '';
-    yield* lines;
-  }
-  rest += decoder.decode();
-  if (rest.length > 0) yield rest;
-}
+export { readLines } from './csv';
 
 /**
- * Streams a CSV file (header row first, no quoted fields) as batches `{xs, ys}` for
+ * Streams a CSV file (header row first; quoted fields and headers, CRLF and a BOM are
+ * read as RFC 4180 says, by papaparse's parser) as batches `{xs, ys}` for
  * `model.fitDataset` or `train`: the file is read in chunks each epoch, never whole, so it
  * may be larger than memory. Reads the header at once to check the column names.
  * (tf.data.csv with a file:// URL would read the whole file into memory under node.)
@@ -162,8 +137,12 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
   if (!(Number.isInteger(chunkBytes) && chunkBytes >= 1)) {
     throw new DataError(`${where}: chunkBytes must be a whole number >= 1, received ${String(chunkBytes)}. Pass e.g. chunkBytes: 65536.`);
   }
-  const headerLine = readLines(path, chunkBytes).next();
-  const header = headerLine.done === true ? [] : headerLine.value.split(delimiter).map((c) => c.trim());
+  const records = (): Generator<CsvRecord> => csvRecords(path, { delimiter, chunkBytes, where });
+  const first = records().next();
+  if (first.done === true) {
+    throw new DataError(`${where}: ${path} is empty (no header, no rows). Pass a CSV file whose first line names the columns.`, { path: 'path', received: path, expected: 'a CSV file with a header' });
+  }
+  const header = first.value.cells.map((c) => c.trim());
   const missing = [options.label, ...(options.features ?? [])].filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new DataError(`${where}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not in ${path}. Available: ${header.map((c) => `'${c}'`).join(', ')}.`);
@@ -195,11 +174,18 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
     return [index];
   };
   function* rows(): Generator<Row> {
-    let line = 0;
-    for (const text of readLines(path, chunkBytes)) {
-      line++;
-      if (line === 1 || text.trim() === '') continue;
-      const cells = text.split(delimiter);
+    let isHeader = true;
+    for (const { cells, line } of records()) {
+      if (isHeader) {
+        isHeader = false;
+        continue;
+      }
+      if (cells.length !== header.length) {
+        throw new DataError(
+          `${where}: line ${line} of ${path} has ${cells.length} cells but the header has ${header.length} columns. Fix that row (quote cells that hold the delimiter: "1,200").`,
+          { path: 'path', received: path, expected: `${header.length} cells per row` },
+        );
+      }
       const x = featureAt.map((at, j) => {
         const value = Number(cells[at]);
         if (cells[at] === undefined || cells[at].trim() === '' || !Number.isFinite(value)) {

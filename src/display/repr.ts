@@ -10,6 +10,7 @@ import { summary } from '../models/summary';
 import { JUPYTER_DISPLAY } from './protocol';
 import { isTensor, tensorBundle } from './tensorRepr';
 import type { MimeBundle } from './types';
+import { TrainlabError } from '../util/errors';
 
 export { JUPYTER_DISPLAY } from './protocol';
 export type { Displayable } from './protocol';
@@ -22,8 +23,11 @@ const FRAME_MAX_ROWS = 20;
 const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
 
 /** A value's display method threw or returned something that is not a MIME bundle. */
-export class DisplayProtocolError extends Error {
-  override name = 'DisplayProtocolError';
+export class DisplayProtocolError extends TrainlabError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, undefined, options);
+    this.name = 'DisplayProtocolError';
+  }
 }
 
 function className(value: object): string {

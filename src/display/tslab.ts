@@ -6,6 +6,7 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import type { Display, DisplayHandle, MimeBundle } from './types';
+import { TrainlabError } from '../util/errors';
 
 /** What tslab's internal `dist/jupyter.js` passes to the kernel's iopub socket. */
 export interface TslabDisplayMessage {
@@ -134,8 +135,11 @@ function sendPublic(target: TslabPublicDisplay, bundle: MimeBundle): void {
 }
 
 /** Error thrown when tslab is detected but neither of its display APIs can be used. */
-export class DisplayError extends Error {
-  override name = 'DisplayError';
+export class DisplayError extends TrainlabError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DisplayError';
+  }
 }
 
 /**

@@ -1,26 +1,19 @@
+import { issueFromMessage, showValue, TrainlabError, type ValidationIssue } from '../util/errors';
+
 /** Thrown by train, findLearningRate and sweep for input they cannot use (before any training starts). */
-export class TrainingError extends Error {
-  /** Every problem found, not only the first. */
+export class TrainingError extends TrainlabError {
+  /** Every problem found, not only the first, as sentences (the same as `issues[i].message`). */
   readonly problems: string[];
 
-  constructor(component: string, problems: string[]) {
-    super(problems.length === 1 ? `${component}: ${problems[0]}` : `${component}: ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** `problems` as sentences (the field is read from the sentence's start) or as issues. */
+  constructor(component: string, problems: ReadonlyArray<string | ValidationIssue>) {
+    const issues = problems.map((p) => (typeof p === 'string' ? issueFromMessage(p) : p));
+    const texts = issues.map((i) => i.message);
+    super(texts.length === 1 ? `${component}: ${texts[0]}` : `${component}: ${texts.length} problems:\n${texts.map((p) => `  - ${p}`).join('\n')}`, issues);
     this.name = 'TrainingError';
-    this.problems = problems;
+    this.problems = texts;
   }
 }
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null && 'shape' in value && Array.isArray((value as { shape: unknown }).shape)) {
-    return `a tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;
-  }
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
+/** A received value for a message; tensors as `Tensor [40, 2] float32`, never their internals. */
+export const describe = showValue;

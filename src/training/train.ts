@@ -15,6 +15,7 @@ import { applyRegularization, setDropoutRate } from '../regularization';
 import { acquireModel, RunControl, type OnBusy } from './control';
 import { checkModel, dataProblems, datasetProblems, isDatasetData, trainDataProblems, type TensorData, type TrainData } from './data';
 import { describe, TrainingError } from './errors';
+import { labelIssues } from './labels';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';
 
@@ -131,7 +132,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
       problems.push(`validationSplit ${cfg.validationSplit} of ${n} examples leaves ${trainCount} for training and ${n - trainCount} for validation; both need at least 1. Use more data or another split.`);
     }
   }
-  const userCallbacks = (options.callbacks ?? []) as AnyCallback[];
+  // Not an array: validateOptions has said so; check the rest as if there were none.
+  const userCallbacks = (Array.isArray(options?.callbacks) ? options.callbacks : []) as AnyCallback[];
   const drivers = lrDriverNames(userCallbacks);
   if (cfg.lrSchedule !== undefined && drivers.length > 0) {
     problems.push(`config.lrSchedule and a ${drivers[0]} callback would both drive the learning rate. Remove one of them.`);
@@ -140,6 +142,12 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   }
   if (cfg.regularization.dropout > 0 && !hasDropout(model)) {
     problems.push(`regularization.dropout is ${cfg.regularization.dropout} but model '${model.name}' has no Dropout layer to apply it to. Add tf.layers.dropout({rate}) where you want it, or set regularization.dropout to 0.`);
+  }
+  // Labels against the loss, once shapes are right (a wrong label trains silently in tfjs).
+  if (problems.length === 0 && !streamed) {
+    const pairs: Array<readonly [string, unknown, unknown]> = [['data', (data as TensorData).x, (data as TensorData).y]];
+    if (cfg.validationData !== undefined) pairs.push(['validationData', cfg.validationData[0], cfg.validationData[1]]);
+    problems.push(...labelIssues(model, pairs, cfg.loss).map((issue) => issue.message));
   }
   if (problems.length > 0) throw new TrainingError('train', problems);
 

@@ -68,7 +68,7 @@ test('two schedulers on one optimizer are an error', async () => {
 
 test('learningRateScheduler rejects bad arguments', () => {
   assert.throws(() => learningRateScheduler(0.1 as never), /learningRateScheduler: schedule must be a function \(step\) => lr, received 0\.1/);
-  assert.throws(() => learningRateScheduler(halve, { per: 'step' as never }), /learningRateScheduler: per 'step' is not one of 'epoch' \| 'batch'/);
+  assert.throws(() => learningRateScheduler(halve, { per: 'step' as never }), /learningRateScheduler: per: 'step' is not a known schedule unit; expected one of 'epoch' \| 'batch'/);
 });
 
 test('learningRateScheduler takes a JSON schedule spec and its per', async () => {

@@ -18,7 +18,7 @@ test('saveCheckpoint + loadCheckpoint round-trip topology and weights', async ()
   fillWeights(model, 0.5);
   const dir = path.join(tempDir(), 'ckpt');
   await saveCheckpoint(model, dir);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['.trainlab-checkpoint', 'model.json', 'weights.bin']);
   const loaded = await loadCheckpoint(dir);
   assert.equal(loaded.layers.length, 2);
   const a = model.predict(tf.ones([1, 3])) as tf.Tensor;
