@@ -104,7 +104,8 @@ class LearningRateLogger extends tf.Callback {
  * @example const run = await train(model, {x, y}, {epochs: 20, validationSplit: 0.2, earlyStopping: {patience: 3}})
  */
 export async function train(model: tf.LayersModel, data: TrainData, config: TrainingConfig | TrainingConfigInput = {}, options: TrainOptions = {}): Promise<RunResult> {
-  return trainModel(model, data, config, options, true);
+  // `return await`: keeps the caller in the stack of an error thrown after an await (async stack traces).
+  return await trainModel(model, data, config, options, true);
 }
 
 /** {@link train}; with `announceStop` false the caller (sweep) prints the stop button's one line itself. */
