@@ -3,6 +3,7 @@
  * `execute_result` and `error` on iopub, history, comm_info, interrupt, shutdown) around
  * tslab's TypeScript converter. Sockets are injected so the protocol is testable.
  */
+import { KERNEL_API, type KernelApi } from '../display/clear';
 import { interruptHub, requestStop } from '../util/interrupt';
 import { PROTOCOL_VERSION, type Message } from './wire';
 import type { Executor } from './executor';
@@ -46,6 +47,12 @@ export class Kernel {
 
   constructor(private readonly options: KernelOptions) {
     interruptHub().kernel = true;
+    const api: KernelApi = {
+      clearOutput: (wait) => {
+        if (this.current !== undefined) options.channels.publish('clear_output', { wait }, this.current);
+      },
+    };
+    (globalThis as unknown as Record<symbol, KernelApi>)[KERNEL_API] = api;
   }
 
   /** The request a cell's output belongs to (the running cell, else the last one). */

@@ -120,11 +120,6 @@ export function cellLineOf(emitted: string, line: number): number | undefined {
   return undefined;
 }
 
-/** The emitted code without the markers (for `Function.prototype.toString`-free display). */
-export function stripMarkers(code: string): string {
-  return code.replace(MARKER, '');
-}
-
 /**
  * True when the cell ends in an expression statement followed by `;` (IPython's rule:
  * a trailing semicolon hides the value).

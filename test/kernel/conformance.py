@@ -37,6 +37,8 @@ class TrainlabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_generate_error = 'throw new Error("boom")'
 
+    code_clear_output = 'import { clearOutput } from "trainlab"; clearOutput()'
+
 
 if __name__ == "__main__":
     unittest.main()

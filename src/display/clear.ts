@@ -1,0 +1,34 @@
+/**
+ * `clearOutput()`: IPython's `clear_output` for TypeScript cells. The trainlab kernel
+ * publishes a small API on `globalThis` under a registered symbol (shared by every copy of
+ * trainlab a notebook loads); elsewhere there is no output to clear and this does nothing.
+ */
+
+/** What the trainlab kernel offers to library code running in its cells. */
+export interface KernelApi {
+  /** Sends Jupyter's `clear_output` for the running cell. */
+  clearOutput(wait: boolean): void;
+}
+
+export const KERNEL_API = Symbol.for('trainlab.kernel');
+
+/** The running trainlab kernel's API, or undefined outside it. */
+export function kernelApi(): KernelApi | undefined {
+  return (globalThis as unknown as Record<symbol, KernelApi | undefined>)[KERNEL_API];
+}
+
+/** Options of {@link clearOutput}. */
+export interface ClearOutputOptions {
+  /** Clear only when the next output arrives (no flicker in loops). Defaults to `false`. */
+  wait?: boolean;
+}
+
+/**
+ * Clears the running cell's outputs, as IPython's `clear_output`. Only in the trainlab
+ * kernel; in plain Node.js (no notebook) it does nothing.
+ *
+ * @example for (const epoch of epochs) { clearOutput({ wait: true }); console.log(`epoch ${epoch}`); }
+ */
+export function clearOutput(options: ClearOutputOptions = {}): void {
+  kernelApi()?.clearOutput(options.wait ?? false);
+}
