@@ -2,7 +2,7 @@
  * `npm run bench`: training throughput of trainlab's reference workloads on every
  * backend available here. Writes bench/results.json and bench/results.md.
  *
- * Flags: --only=mlp,cnn (workload ids), --backends=cpu,wasm-stock,trainlab,tensorflow,
+ * Flags: --only=mlp,cnn (workload ids), --backends=cpu,wasm-stock,trainlab,tensorflow,torch-1,torch-threads,
  * --runs=N (timed runs, default 5), --seconds=S (target wall-clock length of one run, default 2).
  */
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import { installFastKernels, uninstallFastKernels } from '../src/kernels';
 import { WORKLOADS, type Setup, type Workload } from './workloads';
 import { callbackWorkload, type CallbackComparison } from './callbacks';
 import { median } from './stats';
+import { ExternalRunner, findTorchPython, type RunTiming } from './external';
 
 interface BackendChoice {
   id: string;
@@ -21,6 +22,18 @@ interface BackendChoice {
   /** Activates the backend; returns why it is unavailable, or undefined. */
   activate(): Promise<string | undefined>;
 }
+
+/** A backend measured in another process, with its thread count. */
+interface ExternalChoice {
+  id: string;
+  label: string;
+  runner: ExternalRunner;
+  threads: number;
+}
+
+type Choice = BackendChoice | ExternalChoice;
+
+const CORES = os.cpus().length;
 
 const BACKENDS: readonly BackendChoice[] = [
   {
@@ -105,21 +118,21 @@ async function timeFit(setup: Setup, x: tf.Tensor, y: tf.Tensor): Promise<{ wall
   return { wall, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
+/** A workload ready to time on one backend, in this process or another. */
 interface Prepared {
-  backend: BackendChoice;
-  setup: Setup;
-  x: tf.Tensor;
-  y: tf.Tensor;
+  id: string;
   result: Measurement;
+  run(): Promise<RunTiming>;
+  release(): Promise<void>;
 }
 
-function failure(result: Measurement, backend: BackendChoice, error: unknown): void {
+function failure(result: Measurement, id: string, error: unknown): void {
   result.error = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-  process.stdout.write(`  ${result.workload} on ${backend.id}: failed: ${result.error}\n`);
+  process.stdout.write(`  ${result.workload} on ${id}: failed: ${result.error}\n`);
 }
 
 /** Builds the model on the backend, warms it up and sizes its timed runs to about `seconds`. */
-async function prepare(workload: Workload, backend: BackendChoice, args: Args): Promise<Prepared | Measurement> {
+async function prepareLocal(workload: Workload, backend: BackendChoice, args: Args): Promise<Prepared | Measurement> {
   await backend.activate();
   const setup = workload.build();
   const result: Measurement = { workload: workload.id, backend: backend.id, runs: [], cpuRuns: [], batchSize: setup.batchSize, batchesPerRun: 0 };
@@ -132,24 +145,56 @@ async function prepare(workload: Workload, backend: BackendChoice, args: Args): 
     const batches = Math.max(2, Math.min(400, Math.round((args.seconds / warmSeconds) * 2)));
     result.batchesPerRun = batches;
     const { x, y } = setup.data(batches);
-    return { backend, setup, x, y, result };
+    return {
+      id: backend.id,
+      result,
+      run: async () => {
+        await backend.activate();
+        return { ...(await timeFit(setup, x, y)), samples: batches * setup.batchSize };
+      },
+      release: async () => {
+        await backend.activate();
+        tf.dispose([x, y]);
+        setup.model.dispose();
+      },
+    };
   } catch (error) {
-    failure(result, backend, error);
+    failure(result, backend.id, error);
     setup.model.dispose();
     return result;
   }
+}
+
+/** The same for a backend in another process (PyTorch, tfjs with another thread count). */
+async function prepareExternal(workload: Workload, backend: ExternalChoice, args: Args): Promise<Prepared | Measurement> {
+  const result: Measurement = { workload: workload.id, backend: backend.id, runs: [], cpuRuns: [], batchSize: 0, batchesPerRun: 0 };
+  const key = { workload: workload.id, threads: backend.threads };
+  try {
+    const reply = await backend.runner.request({ cmd: 'prepare', ...key, seconds: args.seconds });
+    result.batchSize = reply.batchSize as number;
+    result.batchesPerRun = reply.batches as number;
+  } catch (error) {
+    failure(result, backend.id, error);
+    return result;
+  }
+  return {
+    id: backend.id,
+    result,
+    run: async () => (await backend.runner.request({ cmd: 'run', ...key })) as unknown as RunTiming,
+    release: async () => void (await backend.runner.request({ cmd: 'close', ...key }).catch(() => undefined)),
+  };
 }
 
 /**
  * Measures one workload on every backend. Runs are interleaved across backends so that
  * load from other processes during the bench falls on all of them alike.
  */
-async function measureWorkload(workload: Workload, backends: BackendChoice[], args: Args): Promise<Measurement[]> {
+async function measureWorkload(workload: Workload, backends: Choice[], args: Args): Promise<Measurement[]> {
   const prepared: Prepared[] = [];
   const results: Measurement[] = [];
   for (const backend of backends) {
-    const p = await prepare(workload, backend, args);
-    if ('setup' in p) {
+    const p = 'runner' in backend ? await prepareExternal(workload, backend, args) : await prepareLocal(workload, backend, args);
+    if ('run' in p) {
       prepared.push(p);
       results.push(p.result);
     } else {
@@ -160,16 +205,14 @@ async function measureWorkload(workload: Workload, backends: BackendChoice[], ar
     for (const p of prepared) {
       if (p.result.error !== undefined) continue;
       try {
-        await p.backend.activate();
-        const { wall, cpu } = await timeFit(p.setup, p.x, p.y);
-        const samples = p.result.batchesPerRun * p.setup.batchSize;
+        const { wall, cpu, samples } = await p.run();
         p.result.runs.push(samples / wall);
         p.result.cpuRuns.push(samples / cpu);
         process.stdout.write(
-          `  ${workload.id} on ${p.backend.id}: run ${run + 1}/${args.runs} ${fmt(samples / wall)} samples/s (${fmt(samples / cpu)} per CPU-second)\n`,
+          `  ${workload.id} on ${p.id}: run ${run + 1}/${args.runs} ${fmt(samples / wall)} samples/s (${fmt(samples / cpu)} per CPU-second)\n`,
         );
       } catch (error) {
-        failure(p.result, p.backend, error);
+        failure(p.result, p.id, error);
       }
     }
   }
@@ -178,9 +221,7 @@ async function measureWorkload(workload: Workload, backends: BackendChoice[], ar
       p.result.samplesPerSec = median(p.result.runs);
       p.result.samplesPerCpuSec = median(p.result.cpuRuns);
     }
-    await p.backend.activate();
-    tf.dispose([p.x, p.y]);
-    p.setup.model.dispose();
+    await p.release();
   }
   return results;
 }
@@ -201,10 +242,21 @@ function times(n: number | undefined): string {
   return n === undefined ? '—' : `${fmt(n, 1)}×`;
 }
 
-function table(results: Measurement[], backends: BackendChoice[], metric: Metric): string[] {
+/** Ratio columns, shown when both backends were measured. */
+const RATIOS: ReadonlyArray<{ label: string; top: string; bottom: string }> = [
+  { label: 'default ÷ stock wasm', top: 'trainlab', bottom: 'wasm-stock' },
+  { label: 'default ÷ stock cpu', top: 'trainlab', bottom: 'cpu' },
+  { label: 'default ÷ PyTorch, 1 thread', top: 'trainlab', bottom: 'torch-1' },
+  { label: `default ${CORES} threads ÷ stock wasm`, top: 'trainlab-threads', bottom: 'wasm-stock' },
+  { label: `default ${CORES} threads ÷ PyTorch ${CORES} threads`, top: 'trainlab-threads', bottom: 'torch-threads' },
+];
+
+function table(results: Measurement[], backends: Choice[], metric: Metric): string[] {
+  const ids = new Set(backends.map((b) => b.id));
+  const ratios = RATIOS.filter((r) => ids.has(r.top) && ids.has(r.bottom));
   const lines = [
-    `| workload | ${backends.map((b) => b.label).join(' | ')} | default ÷ stock wasm | default ÷ stock cpu |`,
-    `| --- | ${backends.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    `| workload | ${[...backends.map((b) => b.label), ...ratios.map((r) => r.label)].join(' | ')} |`,
+    `| --- | ${[...backends, ...ratios].map(() => '---:').join(' | ')} |`,
   ];
   for (const workload of WORKLOADS) {
     const row = results.filter((r) => r.workload === workload.id);
@@ -213,16 +265,15 @@ function table(results: Measurement[], backends: BackendChoice[], metric: Metric
       const r = row.find((m) => m.backend === b.id);
       return r === undefined ? '—' : r.error !== undefined ? 'fails¹' : fmt(r[metric]);
     });
-    const vsWasm = ratio(results, workload.id, 'trainlab', 'wasm-stock', metric);
-    const vsCpu = ratio(results, workload.id, 'trainlab', 'cpu', metric);
-    lines.push(`| ${workload.title} | ${cells.join(' | ')} | ${times(vsWasm)} | ${times(vsCpu)} |`);
+    for (const r of ratios) cells.push(times(ratio(results, workload.id, r.top, r.bottom, metric)));
+    lines.push(`| ${workload.title} | ${cells.join(' | ')} |`);
   }
   return lines;
 }
 
 function markdown(
   results: Measurement[],
-  backends: BackendChoice[],
+  backends: Choice[],
   skipped: Record<string, string>,
   callbacks: CallbackComparison | undefined,
   machine: Record<string, string | number>,
@@ -234,8 +285,9 @@ function markdown(
   lines.push('');
   lines.push(...table(results, backends, 'samplesPerSec'));
   lines.push('');
-  lines.push('The same runs per CPU-second of the bench process (all these backends run on one thread, so this is what an idle');
-  lines.push('machine gives; it does not move when other processes share the cores):');
+  lines.push('The same runs per CPU-second of the process that trained (the bench, or the PyTorch / threaded runner; for');
+  lines.push('one-thread backends this is what an idle machine gives and does not move when other processes share the cores;');
+  lines.push('a threaded run is charged for every core it keeps busy):');
   lines.push('');
   lines.push(...table(results, backends, 'samplesPerCpuSec'));
   const failures = results.filter((r) => r.error !== undefined);
@@ -251,12 +303,18 @@ function markdown(
   lines.push('');
   lines.push('Targets (wall clock / per CPU-second):');
   const check = (value: number | undefined, ok: (v: number) => boolean) => (value === undefined ? 'not measured' : ok(value) ? 'met' : 'NOT met');
-  for (const [label, workload, bottom, goal] of [
-    ['MLP ≥ 5× stock wasm', 'mlp', 'wasm-stock', 5],
-    ['CNN ≥ 40× stock cpu', 'cnn', 'cpu', 40],
+  const ids = new Set(backends.map((b) => b.id));
+  const best = ids.has('trainlab-threads') ? 'trainlab-threads' : 'trainlab';
+  const torch = ids.has('trainlab-threads') ? 'torch-threads' : 'torch-1';
+  for (const [label, workload, top, bottom, goal] of [
+    ['MLP ≥ 8× stock wasm', 'mlp', best, 'wasm-stock', 8],
+    ['MLP ≥ 0.5× PyTorch CPU (same threads)', 'mlp', best, torch, 0.5],
+    ['CNN ≥ 0.5× PyTorch CPU (same threads)', 'cnn', best, torch, 0.5],
+    ['MLP ≥ 5× stock wasm (1 thread)', 'mlp', 'trainlab', 'wasm-stock', 5],
+    ['CNN ≥ 40× stock cpu (1 thread)', 'cnn', 'trainlab', 'cpu', 40],
   ] as const) {
-    const wall = ratio(results, workload, 'trainlab', bottom);
-    const cpu = ratio(results, workload, 'trainlab', bottom, 'samplesPerCpuSec');
+    const wall = ratio(results, workload, top, bottom);
+    const cpu = ratio(results, workload, top, bottom, 'samplesPerCpuSec');
     const exact = (v: number | undefined) => (v === undefined ? '—' : `${fmt(v, 2)}×`);
     lines.push(`- ${label}: ${exact(wall)} (${check(wall, (v) => v >= goal)}) / ${exact(cpu)} (${check(cpu, (v) => v >= goal)})`);
   }
@@ -273,13 +331,30 @@ function markdown(
   return lines.join('\n') + '\n';
 }
 
+/** Starts bench/torch_runner.py with the first Python that has torch. */
+async function startTorch(): Promise<{ runner: ExternalRunner; python: string; version: string } | { why: string }> {
+  const found = findTorchPython(path.resolve(__dirname, '..'));
+  if ('reasons' in found) {
+    return {
+      why:
+        `no Python with torch found (${found.reasons.join('; ')}). Create one with ` +
+        `'python3 -m venv build/torch-venv && build/torch-venv/bin/pip install torch', or set TRAINLAB_BENCH_PYTHON`,
+    };
+  }
+  const runner = new ExternalRunner(found.python, [path.join(__dirname, 'torch_runner.py')]);
+  const hello = await runner.ready;
+  if (hello.error !== undefined) return { why: `bench/torch_runner.py failed to start: ${hello.error}` };
+  return { runner, python: found.python, version: String(hello.torch) };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const workloads = WORKLOADS.filter((w) => args.only === undefined || args.only.includes(w.id));
   const results: Measurement[] = [];
   const skipped: Record<string, string> = {};
-  const available: BackendChoice[] = [];
+  const available: Choice[] = [];
+  const runners: ExternalRunner[] = [];
   const loadBefore = os.loadavg()[0];
   for (const backend of BACKENDS) {
     if (args.backends !== undefined && !args.backends.includes(backend.id)) continue;
@@ -292,6 +367,20 @@ async function main(): Promise<void> {
     available.push(backend);
     console.log(`${backend.label}: available (tf.getBackend() = '${tf.getBackend()}')`);
   }
+  const wanted = (id: string) => args.backends === undefined || args.backends.includes(id);
+  if (wanted('torch-1') || wanted('torch-threads')) {
+    const torch = await startTorch();
+    if ('why' in torch) {
+      skipped['PyTorch CPU'] = torch.why;
+      console.log(`PyTorch CPU: skipped (${torch.why})`);
+    } else {
+      runners.push(torch.runner);
+      const label = (n: number) => `PyTorch ${torch.version}, ${n} thread${n === 1 ? '' : 's'}`;
+      if (wanted('torch-1')) available.push({ id: 'torch-1', label: label(1), runner: torch.runner, threads: 1 });
+      if (CORES > 1 && wanted('torch-threads')) available.push({ id: 'torch-threads', label: label(CORES), runner: torch.runner, threads: CORES });
+      console.log(`PyTorch CPU: available (${torch.python}, torch ${torch.version})`);
+    }
+  }
   if (loadBefore > 0.5) {
     console.log(`bench: load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores — other processes compete; see the per-CPU-second numbers too.`);
   }
@@ -299,6 +388,7 @@ async function main(): Promise<void> {
     console.log(`${workload.title}`);
     results.push(...(await measureWorkload(workload, available, args)));
   }
+  for (const runner of runners) runner.close();
   let callbacks: CallbackComparison | undefined;
   if (args.only === undefined || args.only.includes('train')) {
     const defaultBackend = BACKENDS.find((b) => b.id === 'trainlab') as BackendChoice;
@@ -322,18 +412,18 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         machine,
-        backends: available.map((b) => ({ id: b.id, label: b.label })),
+        backends: available.map((b) => ({ id: b.id, label: b.label, threads: 'threads' in b ? b.threads : 1 })),
         skipped,
         results,
         ratios: Object.fromEntries(
           workloads.map((w) => [
             w.id,
-            {
-              trainlabOverStockWasm: ratio(results, w.id, 'trainlab', 'wasm-stock'),
-              trainlabOverStockCpu: ratio(results, w.id, 'trainlab', 'cpu'),
-              trainlabOverStockWasmCpuTime: ratio(results, w.id, 'trainlab', 'wasm-stock', 'samplesPerCpuSec'),
-              trainlabOverStockCpuCpuTime: ratio(results, w.id, 'trainlab', 'cpu', 'samplesPerCpuSec'),
-            },
+            Object.fromEntries(
+              RATIOS.flatMap((r) => [
+                [`${r.top} / ${r.bottom}`, ratio(results, w.id, r.top, r.bottom)],
+                [`${r.top} / ${r.bottom} per CPU-second`, ratio(results, w.id, r.top, r.bottom, 'samplesPerCpuSec')],
+              ]).filter(([, v]) => v !== undefined),
+            ),
           ]),
         ),
         callbacks: callbacks === undefined ? undefined : { ...callbacks, markdown: undefined },
