@@ -27,7 +27,7 @@ export async function saveCheckpoint(model: tf.LayersModel, dir: string, hooks: 
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new CallbackError(`saveCheckpoint: path must be a non-empty directory path, received ${showValue(dir)}.`, { path: 'path', received: dir, expected: 'a non-empty string' });
   }
-  checkLiveModel('saveCheckpoint', model);
+  checkLiveModel('saveCheckpoint', model, (message) => new CallbackError(message, { path: 'model', received: model }));
   checkCheckpointTarget(component, dir);
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -175,6 +175,7 @@ export async function loadCheckpoint(dir: string): Promise<tf.LayersModel> {
   if (source === undefined) {
     throw new CallbackError(
       `loadCheckpoint: no checkpoint at '${target}' (expected ${MODEL_FILE} and ${WEIGHTS_FILE} there). Pass the path given to modelCheckpoint({path}).`,
+      { path: 'path', received: dir, expected: 'a folder holding a checkpoint' },
     );
   }
   const modelJSON = JSON.parse(fs.readFileSync(path.join(source, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DataError } from './errors';
 import { normal, permutation, seededRng, type Rng } from './random';
 import { classIndices, classificationData, type ClassificationTargetOptions, type LabeledData, type XY } from './types';
+import { checkDataOptions } from './options';
 
 /** Options shared by every generated data set. */
 export interface GeneratedOptions {
@@ -91,6 +92,7 @@ const XY_NAMES = ['x1', 'x2'];
  * cannot separate them, so a model needs hidden layers.
  */
 export function spirals(options: SpiralsOptions = {}): LabeledData {
+  checkDataOptions('datasets.spirals', options);
   const { n = 300, classes = 3, noise = 0.2, seed = 0 } = options;
   checkCount('datasets.spirals', 'n', n, 2);
   checkCount('datasets.spirals', 'classes', classes, 2);
@@ -113,6 +115,7 @@ export function spirals(options: SpiralsOptions = {}): LabeledData {
 
 /** Two interleaving half circles (scikit-learn's `make_moons`). */
 export function moons(options: MoonsOptions = {}): LabeledData {
+  checkDataOptions('datasets.moons', options);
   const { n = 300, noise = 0.1, seed = 0 } = options;
   checkCount('datasets.moons', 'n', n, 2);
   checkNonNegative('datasets.moons', 'noise', noise, 'Pass e.g. noise: 0.1 (0 for clean moons).');
@@ -133,6 +136,7 @@ export function moons(options: MoonsOptions = {}): LabeledData {
 
 /** A small circle inside a large one (scikit-learn's `make_circles`). */
 export function circles(options: CirclesOptions = {}): LabeledData {
+  checkDataOptions('datasets.circles', options);
   const { n = 300, noise = 0.05, factor = 0.5, seed = 0 } = options;
   checkCount('datasets.circles', 'n', n, 2);
   checkNonNegative('datasets.circles', 'noise', noise, 'Pass e.g. noise: 0.05 (0 for clean circles).');
@@ -159,6 +163,7 @@ export function circles(options: CirclesOptions = {}): LabeledData {
  * (exclusive or); noise is added after labelling, so some points cross the axes.
  */
 export function xor(options: XorOptions = {}): LabeledData {
+  checkDataOptions('datasets.xor', options);
   const { n = 300, noise = 0.1, seed = 0 } = options;
   checkCount('datasets.xor', 'n', n, 2);
   checkNonNegative('datasets.xor', 'noise', noise, 'Pass e.g. noise: 0.1 (0 for clean quadrants).');
@@ -179,6 +184,7 @@ export function xor(options: XorOptions = {}): LabeledData {
  * uniformly from `range` (unsorted), `y` is `[n, 1]` = `fn(x)` + noise.
  */
 export function regression(options: RegressionOptions = {}): RegressionData {
+  checkDataOptions('datasets.regression', options);
   const { n = 100, fn = Math.sin, range = [-3, 3], noise = 0.1, outliers = 0, outlierScale = 3, seed = 0 } = options;
   const where = 'datasets.regression';
   checkCount(where, 'n', n, 1);
@@ -223,6 +229,7 @@ export function regression(options: RegressionOptions = {}): RegressionData {
  * new tensors; `data` is left as it was.
  */
 export function randomLabels<D extends XY>(data: D, options: RandomLabelsOptions = {}): D {
+  checkDataOptions('datasets.randomLabels', options);
   const rng = seededRng(options.seed ?? 0, 'datasets.randomLabels');
   const labelled = data as Partial<LabeledData> & XY;
   const rows = data.y.shape[0] ?? 0;

@@ -5,6 +5,7 @@ import type { DataFrame } from 'danfojs-node';
 import { didYouMean } from '../util/names';
 import { DataError } from './errors';
 import type { LabeledData } from './types';
+import { checkDataOptions } from './options';
 
 /** Names `datasets.load` accepts. */
 export const DATASET_NAMES = ['cars', 'penguins', 'seattle-weather'] as const;
@@ -144,6 +145,7 @@ function checkName(name: unknown): DatasetName {
  * Classes are sorted by name. Requires danfojs-node (loaded on first call, ~1 s) for `frame`.
  */
 export function load(name: DatasetName, options: LoadOptions = {}): LoadedData {
+  checkDataOptions('datasets.load', options);
   const checked = checkName(name);
   const { missing = 'drop', oneHotCategorical = false, target = 'oneHot' } = options;
   if (missing !== 'drop' && missing !== 'impute') {

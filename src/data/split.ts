@@ -3,6 +3,7 @@ import { assertFinite, assertXY } from './checks';
 import { DataError } from './errors';
 import { permutation, seededRng } from './random';
 import { classIndices, type LabeledData, type XY } from './types';
+import { checkDataOptions } from './options';
 
 export interface SplitOptions {
   /** Fraction of rows (0 to 1) for the validation part; 0 gives an empty (0-row) part. Defaults to 0.2. */
@@ -47,6 +48,7 @@ export function takeRows<D extends XY>(data: D, indices: number[]): D {
  * part's size to the nearest row; a requested part that would get no rows is an error.
  */
 export function splitData<D extends XY>(data: D, options: SplitOptions = {}): Split<D> {
+  checkDataOptions('splitData', options);
   const { validation = 0.2, test = 0.2, seed = 0, stratify = false } = options;
   assertXY(data, 'splitData');
   checkFraction('validation', validation);

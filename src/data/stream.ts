@@ -4,6 +4,7 @@ import { assertFinite } from './checks';
 import { csvRecords, type CsvRecord } from './csv';
 import { DataError } from './errors';
 import { permutation, seededRng, type Rng } from './random';
+import { checkDataOptions } from './options';
 
 /** One batch as `model.fitDataset` expects it: features `[batch, features]`, targets `[batch, k]`. */
 export type Batch = { xs: tf.Tensor2D; ys: tf.Tensor2D };
@@ -130,8 +131,9 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
     throw new DataError(`${where}: no file at ${JSON.stringify(path)}. Pass the path of an existing CSV file (relative to ${process.cwd()}).`);
   }
   if (options === null || typeof options !== 'object' || typeof options.label !== 'string') {
-    throw new DataError(`${where}: options.label must name the target column, received ${JSON.stringify(options?.label)}. Pass e.g. {label: 'price'}.`);
+    throw new DataError(`${where}: options.label must name the target column, received ${JSON.stringify(options?.label)}. Pass e.g. {label: 'price'}.`, { path: 'label', received: options?.label, expected: 'a column name' });
   }
+  checkDataOptions(where, options);
   const delimiter = options.delimiter ?? ',';
   const chunkBytes = options.chunkBytes ?? 65536;
   if (!(Number.isInteger(chunkBytes) && chunkBytes >= 1)) {
@@ -206,6 +208,7 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
  */
 export function fromArrays(data: { x: tf.Tensor | number[][]; y: tf.Tensor | number[][] | number[] }, options: StreamOptions = {}): tf.data.Dataset<Batch> {
   const where = 'datasets.fromArrays';
+  checkDataOptions(where, options);
   if (data === null || typeof data !== 'object' || data.x === undefined || data.y === undefined) {
     throw new DataError(`${where}: data must be {x, y} (tensors or arrays), received ${JSON.stringify(data)}. Pass e.g. {x: [[0, 1], [1, 0]], y: [1, 0]}.`);
   }
@@ -234,6 +237,7 @@ export function fromArrays(data: { x: tf.Tensor | number[][]; y: tf.Tensor | num
  */
 export function fromGenerator(makeRows: () => Iterator<{ x: number[]; y: number[] | number }> | Iterable<{ x: number[]; y: number[] | number }>, options: StreamOptions = {}): tf.data.Dataset<Batch> {
   const where = 'datasets.fromGenerator';
+  checkDataOptions(where, options);
   if (typeof makeRows !== 'function') {
     throw new DataError(`${where}: expected a function returning an iterator of rows {x, y}, received ${typeof makeRows}. Pass e.g. function* () { yield {x: [0, 1], y: 1}; }.`);
   }
