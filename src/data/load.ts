@@ -133,6 +133,7 @@ function checkName(name: unknown): DatasetName {
   throw new DataError(
     `datasets.load: unknown data set ${JSON.stringify(name)}. Available: ${DATASET_NAMES.map((n) => `'${n}'`).join(', ')}.` +
       (hint !== undefined ? ` Did you mean '${hint}'?` : ''),
+    { path: 'name', received: name, expected: DATASET_NAMES.join(' | ') },
   );
 }
 

@@ -128,7 +128,7 @@ export { readLines } from './csv';
 export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batch> {
   const where = 'datasets.fromCSV';
   if (typeof path !== 'string' || !fs.existsSync(path)) {
-    throw new DataError(`${where}: no file at ${JSON.stringify(path)}. Pass the path of an existing CSV file (relative to ${process.cwd()}).`);
+    throw new DataError(`${where}: no file at ${JSON.stringify(path)}. Pass the path of an existing CSV file (relative to ${process.cwd()}).`, { path: 'path', received: path, expected: 'an existing file' });
   }
   if (options === null || typeof options !== 'object' || typeof options.label !== 'string') {
     throw new DataError(`${where}: options.label must name the target column, received ${JSON.stringify(options?.label)}. Pass e.g. {label: 'price'}.`, { path: 'label', received: options?.label, expected: 'a column name' });
@@ -147,7 +147,7 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
   const header = first.value.cells.map((c) => c.trim());
   const missing = [options.label, ...(options.features ?? [])].filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    throw new DataError(`${where}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not in ${path}. Available: ${header.map((c) => `'${c}'`).join(', ')}.`);
+    throw new DataError(`${where}: column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} not in ${path}. Available: ${header.map((c) => `'${c}'`).join(', ')}.`, { path: missing.includes(options.label) ? 'label' : 'features', received: missing, expected: header.join(' | ') });
   }
   const features = options.features ?? header.filter((c) => c !== options.label);
   const featureAt = features.map((c) => header.indexOf(c));
@@ -166,7 +166,7 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
     } else {
       index = Number(value);
       if (value === '' || !Number.isFinite(index)) {
-        throw new DataError(`${where}: line ${line} of ${path} has ${options.label} = ${JSON.stringify(value)}, not a number. Pass classes: [...] for a text label, or clean the file.`);
+        throw new DataError(`${where}: line ${line} of ${path} has ${options.label} = ${JSON.stringify(value)}, not a number. Pass classes: [...] for a text label, or clean the file.`, { path: options.label, received: value });
       }
     }
     if (target === 'oneHot') {
@@ -191,7 +191,7 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
       const x = featureAt.map((at, j) => {
         const value = Number(cells[at]);
         if (cells[at] === undefined || cells[at].trim() === '' || !Number.isFinite(value)) {
-          throw new DataError(`${where}: line ${line} of ${path} has ${features[j]} = ${JSON.stringify(cells[at] ?? '')}, not a number (NaN in features). Clean or impute the file, or leave that column out with features: [...].`);
+          throw new DataError(`${where}: line ${line} of ${path} has ${features[j]} = ${JSON.stringify(cells[at] ?? '')}, not a number (NaN in features). Clean or impute the file, or leave that column out with features: [...].`, { path: features[j], received: cells[at] });
         }
         return value;
       });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, TrainingError } from './errors';
+import { modelProblem } from '../util/models';
 
 /**
  * Training data held in memory: `x` with one example per row of its first axis, `y` the
@@ -128,7 +129,7 @@ export function trainDataProblems(model: tf.LayersModel, data: unknown, sparseTa
 }
 
 export function checkModel(component: string, model: unknown): asserts model is tf.LayersModel {
-  if (!(model instanceof tf.LayersModel)) {
-    throw new TrainingError(component, [`model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`]);
-  }
+  // Not a model, or a disposed one (tfjs would fail deep inside with "already disposed").
+  const problem = modelProblem(model);
+  if (problem !== undefined) throw new TrainingError(component, [{ path: 'model', message: problem, received: model }]);
 }
