@@ -19,7 +19,7 @@ export const CALLBACK_SCHEMAS = {
   modelCheckpoint: z.strictObject({ ...monitorShape, path: z.string().min(1), saveBestOnly: z.boolean().optional(), verbose }),
   csvLogger: z.strictObject({ append: z.boolean().optional(), overwrite: z.boolean().optional(), separator: z.string().optional() }),
   terminateOnNaN: z.strictObject({ verbose: z.boolean().optional() }),
-  learningRateScheduler: z.strictObject({ per: z.enum(['epoch', 'batch']).optional(), verbose }),
+  learningRateScheduler: z.strictObject({ per: z.enum(['epoch', 'batch']).optional(), verbose, initialStep: num.optional() }),
   progressBar: z.strictObject({ display: z.custom((v) => typeof v === 'object' && v !== null, { message: 'must be a Display object' }).optional(), stream: z.custom((v) => typeof v === 'object' && v !== null, { message: 'must be a stream with write(text)' }).optional(), maxUpdatesPerSecond: num.optional(), width: num.optional(), now: fn.optional() }),
 } as const;
 

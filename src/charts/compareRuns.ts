@@ -132,11 +132,12 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
       });
     }
   });
-  const better = metricMode(metric) === 'min' ? 'lower is better' : 'higher is better';
+  const mode = metricMode(metric);
+  const better = mode === undefined ? '' : mode === 'min' ? ' (lower is better)' : ' (higher is better)';
   const layout: Layout = {
     title: { text: plotlyText(options.title ?? `${metric} by run`) },
     xaxis: { title: { text: 'epoch', standoff: 8 }, automargin: true },
-    yaxis: { title: { text: `${plotlyText(metric)} (${better})` }, ...(options.logY === true ? { type: 'log' } : {}) },
+    yaxis: { title: { text: `${plotlyText(metric)}${better}` }, ...(options.logY === true ? { type: 'log' } : {}) },
     legend: { title: { text: params.length > 0 ? 'differs: ' + plotlyText(params.join(', ')) : 'runs' } },
     height: 450,
     ...(annotations.length > 0 ? { annotations } : {}),

@@ -3,6 +3,7 @@
  * per epoch. Epoch numbers follow tfjs and Keras (0-based `epoch` fields and `bestEpoch`);
  * charts plot them 1-based ("after 1 epoch").
  */
+import { metricDirection } from '../config/direction';
 import { ChartError, describeValue } from './errors';
 
 /** One row per epoch: metric name → value (`loss`, `val_loss`, `acc`, `lr`, ...). */
@@ -159,17 +160,19 @@ export function normalizeHistory(input: unknown, fn: string): NormalizedHistory 
   return { rows, epochs, bestEpoch, monitor, config, name };
 }
 
-/** Metric names that are maximised rather than minimised. */
-const MAXIMISED = /(^|_)(acc|accuracy|auc|precision|recall|f1|r2|iou)$/i;
-
-/** 'max' for accuracy-like metrics, 'min' otherwise (loss, mse, ...), as Keras's `mode: 'auto'`. */
-export function metricMode(metric: string): 'min' | 'max' {
-  return MAXIMISED.test(metric.replace(/^val_/, '')) ? 'max' : 'min';
+/**
+ * Which way `metric` improves, from the table callbacks and sweep use too
+ * (`metricDirection`); `undefined` for a name it does not know.
+ */
+export function metricMode(metric: string): 'min' | 'max' | undefined {
+  return metricDirection(metric);
 }
 
 /** Index of the best finite value of `metric` in `rows`, or undefined. */
 export function bestIndex(rows: HistoryRow[], metric: string): number | undefined {
+  // An unknown metric: its best point is not guessed.
   const mode = metricMode(metric);
+  if (mode === undefined) return undefined;
   let best: number | undefined;
   rows.forEach((row, i) => {
     const v = row[metric];

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizer } from '../optimizers/create';
-import { checkOptimizerSpec, clipConflictIssue, type OptimizerSpec } from '../optimizers/spec';
+import { checkOptimizerSpec, clipConflictIssue, DEFAULT_LEARNING_RATES, type OptimizerSpec } from '../optimizers/spec';
 import { checkScheduleSpec } from '../schedules/spec';
 import { attachDisplay } from '../display/protocol';
 import { showConfig } from './display';
-import { ConfigError, describe, fromZodIssues, type ValidationIssue } from './issues';
+import { ConfigError, describe, enumIssue, fromZodIssues, type ValidationIssue } from './issues';
+import { LOSS_NAMES, METRIC_NAMES } from './losses';
 import {
   CONFIG_KEYS,
   trainingConfigSchema,
@@ -66,6 +67,8 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
     issues.push(clipConflictIssue(clips, ''));
   }
 
+  issues.push(...nameIssues(raw));
+
   let lrSchedule: unknown;
   if (raw.lrSchedule !== undefined) {
     const checked = checkScheduleSpec(raw.lrSchedule, 'lrSchedule');
@@ -84,15 +87,69 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
 
   if (issues.length > 0 || !parsed.success) throw new ConfigError('defineConfig', orderByField(issues));
 
-  const out: Record<string, unknown> = { ...parsed.data, optimizer };
+  // One table of default learning rates, shared with createOptimizer (learningRate is the first field).
+  const defaultRate = DEFAULT_LEARNING_RATES[(typeof optimizer === 'string' ? optimizer : optimizer.name) as keyof typeof DEFAULT_LEARNING_RATES];
+  const out: Record<string, unknown> = { learningRate: defaultRate, ...parsed.data, optimizer };
+  if (out.learningRate === undefined) out.learningRate = defaultRate;
   for (const key of MOVED_KEYS) if (moved[key] !== undefined) out[key] = moved[key];
   if (lrSchedule !== undefined) out.lrSchedule = lrSchedule;
   else delete out.lrSchedule;
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   Object.defineProperty(out, 'toJSON', { value: configToJSON, enumerable: false });
+  Object.defineProperty(out, GIVEN, { value: Object.freeze(givenKeys(input)), enumerable: false });
   // A config left as a cell's last value shows its summary table (hidden from JSON and deep equality).
   attachDisplay(out as unknown as TrainingConfig, showConfig);
   return deepFreeze(out) as unknown as TrainingConfig;
+}
+
+/** Unknown loss and metric names, with the did-you-mean the enum messages give. */
+function nameIssues(raw: Record<string, unknown>): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  const loss = raw.loss;
+  const check = (path: string, v: unknown) => {
+    if (typeof v === 'string' && !(LOSS_NAMES as readonly string[]).includes(v)) out.push(enumIssue(path, v, LOSS_NAMES, 'loss'));
+  };
+  if (Array.isArray(loss)) loss.forEach((v, i) => check(`loss[${i}]`, v));
+  else if (typeof loss === 'object' && loss !== null) for (const [k, v] of Object.entries(loss)) check(`loss.${k}`, v);
+  else check('loss', loss);
+  if (Array.isArray(raw.metrics)) {
+    raw.metrics.forEach((v, i) => {
+      if (typeof v === 'string' && !(METRIC_NAMES as readonly string[]).includes(v)) out.push(enumIssue(`metrics[${i}]`, v, METRIC_NAMES, 'metric'));
+    });
+  }
+  return out;
+}
+
+const GIVEN = Symbol('trainlab.givenConfigKeys');
+
+/**
+ * The top-level fields a config states rather than defaults: for a `defineConfig` result,
+ * the ones it was given; for a plain object, the ones present whose value differs from the
+ * default (so a spread `{...config, epochs: 5}` states only what it changes). `train` keeps
+ * a compiled model's loss, metrics and optimizer unless the config states them.
+ */
+export function givenKeys(input: unknown): string[] {
+  if (input === null || typeof input !== 'object') return [];
+  const marked = (input as { [GIVEN]?: readonly string[] })[GIVEN];
+  if (marked !== undefined) return [...marked];
+  const raw = input as Record<string, unknown>;
+  const keys = Object.keys(raw).filter((k) => raw[k] !== undefined && !isDefaultValue(k, raw[k], raw));
+  // A learning rate or clipping option inside an optimizer object is stated too.
+  if (typeof raw.optimizer === 'object' && raw.optimizer !== null) {
+    for (const k of MOVED_KEYS) if ((raw.optimizer as Record<string, unknown>)[k] !== undefined && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+function isDefaultValue(key: string, value: unknown, raw: Record<string, unknown>): boolean {
+  if (key === 'learningRate') {
+    const name = typeof raw.optimizer === 'string' ? raw.optimizer : typeof raw.optimizer === 'object' && raw.optimizer !== null ? (raw.optimizer as { name?: unknown }).name : 'adam';
+    return value === DEFAULT_LEARNING_RATES[name as keyof typeof DEFAULT_LEARNING_RATES];
+  }
+  const field = (trainingConfigSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>)[key];
+  if (field === undefined) return false;
+  const fallback = field.safeParse(undefined);
+  return fallback.success && fallback.data !== undefined && JSON.stringify(fallback.data) === JSON.stringify(value);
 }
 
 /** The optimizer spec without learning rate and clipping (they move to the config's top level). */

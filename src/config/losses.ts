@@ -48,8 +48,13 @@ export const METRIC_NAMES = [
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** A custom loss: per-example (or already averaged) loss from targets and predictions. */
+export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+/** A custom metric: logged under the function's `name` (give it one: `function f1(yTrue, yPred) {...}`). */
+export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
 /** A loss as `model.compile` takes it: a tfjs name or a function of (yTrue, yPred). */
-export type CompiledLoss = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+export type CompiledLoss = string | LossFunction;
 
 /**
  * Huber loss per sample, as Keras `Huber(delta=1)`: mean over the last axis of
@@ -68,7 +73,8 @@ export function huber(yTrue: tf.Tensor, yPred: tf.Tensor, delta = 1): tf.Tensor 
  * What to pass to `model.compile({loss})` for a config's loss name: the name itself when
  * tfjs knows it, a function for `huber`.
  */
-export function resolveLoss(name: LossName): CompiledLoss {
+export function resolveLoss(name: LossName | LossFunction): CompiledLoss {
+  if (typeof name === 'function') return name;
   if (typeof name !== 'string' || !(LOSS_NAMES as readonly string[]).includes(name)) {
     throw new ConfigError('resolveLoss', [enumIssue('loss', name, LOSS_NAMES, 'loss')]);
   }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { MAX_LEARNING_RATE, type OptimizerSpec } from '../optimizers/spec';
 import type { ResolvedScheduleSpec, ScheduleSpec } from '../schedules/spec';
-import { LOSS_NAMES, METRIC_NAMES } from './losses';
+import { LOSS_NAMES, METRIC_NAMES, type LossFunction, type LossName, type MetricFunction, type MetricName } from './losses';
 
 import type { Named } from '../util/named';
 import type { DeepReadonly, ValidationData } from './readonly';
@@ -50,19 +50,70 @@ const regularizationDefaults = regularizationSchema.parse({});
 
 const clipBound = z.number().positive();
 
+/** One output's loss: a name or a function. */
+export type SingleLoss = LossName | LossFunction;
+/** What `loss` takes: one loss, or one per output. */
+export type LossSpec = SingleLoss | readonly SingleLoss[] | Readonly<Record<string, SingleLoss>>;
+/** What `metrics` takes: names or named metric functions. */
+export type MetricSpec = MetricName | MetricFunction;
+
+// Any string passes here: defineConfig reports unknown names with a did-you-mean.
+function isSingleLoss(v: unknown): boolean {
+  return typeof v === 'function' || typeof v === 'string';
+}
+
+function isLossSpec(v: unknown): boolean {
+  if (isSingleLoss(v)) return true;
+  if (Array.isArray(v)) return v.length > 0 && v.every(isSingleLoss);
+  return typeof v === 'object' && v !== null && Object.keys(v).length > 0 && Object.values(v).every(isSingleLoss);
+}
+
 export const trainingConfigSchema = z.strictObject({
-  /** Learning rate (> 0, ≤ 10). Defaults to 0.001. */
-  learningRate: z.number().positive().max(MAX_LEARNING_RATE).default(0.001),
+  /** Learning rate (> 0, ≤ 10). Defaults to the optimizer's (Keras) default: 0.01 for sgd and momentum, 0.001 for the others. */
+  learningRate: z.number().positive().max(MAX_LEARNING_RATE).optional(),
   /** Samples per gradient update (integer ≥ 1). Defaults to 32. */
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(32),
   /** Passes over the training data (integer ≥ 1). Defaults to 10. */
   epochs: z.number().int().min(1).max(MAX_EPOCHS).default(10),
   /** An optimizer name or `{name, ...options}` (see createOptimizer). Defaults to 'adam'. */
   optimizer: z.custom<OptimizerSpec>().default('adam'),
-  /** Loss name. Defaults to 'meanSquaredError'. */
-  loss: z.enum(LOSS_NAMES).default('meanSquaredError'),
-  /** Metric names reported during training. Defaults to none. */
-  metrics: z.array(z.enum(METRIC_NAMES)).default([]),
+  /**
+   * A loss name, a function `(yTrue, yPred) => tf.Tensor` (logged as `loss`), or, for a model
+   * with several outputs, one per output (an array in output order or a map by output name).
+   * Defaults to the compiled model's loss, else one inferred from each output's activation
+   * (softmax → categoricalCrossentropy, or sparseCategoricalCrossentropy for `[n, 1]` labels;
+   * sigmoid → binaryCrossentropy; anything else → meanSquaredError).
+   */
+  loss: z
+    .custom<LossSpec>((v) => isLossSpec(v), { message: `must be a loss name (${LOSS_NAMES.join(', ')}), a function (yTrue, yPred) => tf.Tensor, or one per output as an array or {outputName: loss}` })
+    .optional(),
+  /** Metric names or named functions `(yTrue, yPred) => tf.Tensor` reported during training (logged under the function's name). Defaults to none (or the compiled model's). */
+  metrics: z
+    .array(
+      // Unknown names are reported by defineConfig (with a did-you-mean).
+      z.custom<MetricSpec>((v) => typeof v === 'string' || (typeof v === 'function' && v.name !== ''), {
+        message: 'must be a metric name or a named function (yTrue, yPred) => tf.Tensor (its name is the log key; write function f1(yTrue, yPred) {...})',
+      }),
+    )
+    .default([]),
+  /** Per-output loss weights (an array in output order or a map by output name), for models with several outputs. Defaults to 1 each. */
+  lossWeights: z.union([z.array(z.number().min(0)), z.record(z.string(), z.number().min(0))]).optional(),
+  /**
+   * Class index → weight for each example's loss, as Keras `class_weight` (the loss becomes
+   * mean(weight[class(y_i)] · loss_i)); for several outputs a map by output name. Defaults to none.
+   */
+  classWeight: z.union([z.record(z.string(), z.number().min(0)), z.record(z.string(), z.record(z.string(), z.number().min(0)))]).optional(),
+  /**
+   * Compile the model afresh from this config (new optimizer, its state reset) even when it
+   * is already compiled. Defaults to false: a compiled model keeps its loss, metrics and
+   * optimizer, and a config that contradicts them is an error.
+   */
+  recompile: z.boolean().default(false),
+  /**
+   * 0-based number of the first epoch of this call. Defaults to the epochs the model has
+   * already run under `train` (so a second call continues the numbering).
+   */
+  initialEpoch: z.number().int().min(0).max(MAX_EPOCHS).optional(),
   /** Fraction of the training data held out for validation, in (0, 1). Defaults to none. */
   validationSplit: z.number().gt(0).lt(1).optional(),
   /** `[x, y]` tensors to validate on (not serialised to JSON). Exclusive with validationSplit. */
@@ -120,7 +171,7 @@ export type TrainingConfigInput = Omit<SchemaInput, 'earlyStopping' | 'regulariz
 } & Named;
 
 /** A complete, validated, frozen training config (what `defineConfig` returns). */
-export type TrainingConfig = DeepReadonly<z.output<typeof trainingConfigSchema>> & Named;
+export type TrainingConfig = DeepReadonly<Omit<z.output<typeof trainingConfigSchema>, 'learningRate'> & { learningRate: number }> & Named;
 
 // Compile-time check that the two fields restated above still match the schema exactly.
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

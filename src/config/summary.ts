@@ -25,8 +25,8 @@ export function configRows(config: TrainingConfig): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['optimizer', optExtra === '' ? optName : `${optName} (${optExtra})`],
     ['learning rate', num(config.learningRate)],
-    ['loss', config.loss],
-    ['metrics', config.metrics.length > 0 ? config.metrics.join(', ') : 'none'],
+    ['loss', lossText(config.loss)],
+    ['metrics', config.metrics.length > 0 ? config.metrics.map(nameOf).join(', ') : 'none'],
     ['batch size', num(config.batchSize)],
     ['epochs', num(config.epochs)],
   ];
@@ -128,4 +128,16 @@ function walk(a: unknown, b: unknown, path: string, out: ConfigDifference[]): vo
     return;
   }
   if (!Object.is(a, b)) out.push({ path, a, b });
+}
+
+function nameOf(v: unknown): string {
+  return typeof v === 'function' ? `${v.name || 'custom'} (function)` : String(v);
+}
+
+/** A loss as the summary shows it: a name, a function's name, or one per output. */
+function lossText(loss: unknown): string {
+  if (loss === undefined) return 'from the model (inferred)';
+  if (Array.isArray(loss)) return loss.map(nameOf).join(', ');
+  if (typeof loss === 'object' && loss !== null) return Object.entries(loss).map(([k, v]) => `${k}: ${nameOf(v)}`).join(', ');
+  return nameOf(loss);
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../backend/seed';
-import { defineConfig, optimizerFromConfig, resolveLoss, type TrainingConfig, type TrainingConfigInput } from '../config';
+import { defineConfig, optimizerFromConfig, type TrainingConfig, type TrainingConfigInput } from '../config';
+import { compileArgs, compiledLossNames, planLosses, type OutputLoss } from './compile';
 import { setLearningRate } from '../optimizers';
 import { acquireModel, RunControl } from './control';
-import { checkModel, trainDataProblems, type TensorData } from './data';
+import { checkModel, outputNamesOf, inputNamesOf, tensorsFor, trainDataProblems, type TensorData } from './data';
 import { describe, TrainingError } from './errors';
 import { onInterrupt } from '../util/interrupt';
 
@@ -165,7 +166,23 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
   if (problems.length > 0) throw new TrainingError('findLearningRate', problems);
   const built = typeof model === 'function' ? await model() : model;
   checkModel('findLearningRate', built);
-  const dataProblems = trainDataProblems(built, data, cfg.loss === 'sparseCategoricalCrossentropy');
+  // The loss as train would use it: the config's, else the compiled model's, else inferred.
+  const lossProblems: string[] = [];
+  const targets = tensorsFor((data as { y?: unknown } | undefined)?.y, outputNamesOf(built), 'data.y');
+  const targetShapes = 'problem' in targets ? [] : targets.tensors.map((t) => (t instanceof tf.Tensor ? t.shape : undefined));
+  const outputLosses: OutputLoss[] =
+    cfg.loss === undefined && built.optimizer != null
+      ? compiledLossNames(built).map((loss, i) => ({ output: outputNamesOf(built)[i], loss: loss as OutputLoss['loss'], source: 'compiled' }))
+      : planLosses(built, cfg, targetShapes, lossProblems);
+  if (cfg.loss === undefined && built.optimizer != null) {
+    // A compiled custom loss is a function: take it from the model rather than by name.
+    const own = built.loss as unknown;
+    outputLosses.forEach((l, i) => {
+      const fn = Array.isArray(own) ? own[i] : typeof own === 'object' && own !== null && typeof own !== 'function' ? (own as Record<string, unknown>)[l.output] : own;
+      if (typeof fn === 'function') l.loss = fn as OutputLoss['loss'];
+    });
+  }
+  const dataProblems = [...lossProblems, ...trainDataProblems(built, data, outputLosses.map((l) => l.loss === 'sparseCategoricalCrossentropy'))];
   if (dataProblems.length > 0) {
     if (built !== model) built.dispose();
     throw new TrainingError('findLearningRate', dataProblems);
@@ -195,8 +212,10 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
   let bestLoss = Infinity;
   let diverged = false;
   try {
-    built.compile({ optimizer, loss: resolveLoss(cfg.loss) as CompileArgs['loss'] });
-    const n = data.x.shape[0];
+    built.compile({ ...compileArgs(built, outputLosses, cfg, optimizer), metrics: [] });
+    const xs = tensorsFor(data.x, inputNamesOf(built), 'data.x') as { tensors: tf.Tensor[] };
+    const ys = tensorsFor(data.y, outputNamesOf(built), 'data.y') as { tensors: tf.Tensor[] };
+    const n = xs.tensors[0].shape[0];
     const batchSize = Math.min(cfg.batchSize, n);
     const random = seed === undefined ? Math.random : mulberry32(seed);
     let order: number[] = [];
@@ -213,11 +232,11 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
       setLearningRate(optimizer, ramp[step]);
       const [xb, yb] = tf.tidy(() => {
         const idx = tf.tensor1d(indices, 'int32');
-        return [tf.gather(data.x, idx), tf.gather(data.y, idx)];
+        return [xs.tensors.map((t) => tf.gather(t, idx)), ys.tensors.map((t) => tf.gather(t, idx))];
       });
       let loss: number;
       try {
-        const out = await built.trainOnBatch(xb, yb);
+        const out = await built.trainOnBatch(xb.length === 1 ? xb[0] : xb, yb.length === 1 ? yb[0] : yb);
         loss = Array.isArray(out) ? out[0] : out;
       } finally {
         tf.dispose([xb, yb]);
@@ -244,7 +263,7 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
         // compile() with an instance marks the optimizer as not owned; keep model.dispose() disposing it as before.
         setOwned(built, previous.owned);
       }
-      else built.compile({ optimizer: 'sgd', loss: resolveLoss(cfg.loss) as CompileArgs['loss'] });
+      else built.compile({ ...compileArgs(built, outputLosses, cfg, optimizer), optimizer: 'sgd', metrics: [] });
     }
     optimizer.dispose();
     release();

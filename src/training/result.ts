@@ -10,8 +10,15 @@ export type RunEnd = 'completed' | 'earlyStopping' | 'nonFiniteLoss' | 'interrup
 
 /** What `train` returns. */
 export interface RunResult {
-  /** Per-epoch records, including the learning rate `lr` used in each epoch. */
+  /**
+   * Per-epoch records, including the learning rate `lr` used in each epoch: every epoch this
+   * model has run under `train` so far (a second call's records follow the first's).
+   */
   history: EpochRecord[];
+  /** 0-based number of this call's first epoch (the epochs run by earlier calls). */
+  initialEpoch: number;
+  /** The loss trained on: its name (a custom function's name), or one per output by output name. */
+  loss: string | Record<string, string>;
   /** The history as a danfojs DataFrame (danfojs-node is loaded on the first call, ~1 s). */
   historyFrame(): DataFrame;
   /** The metric `bestEpoch` / `bestValue` refer to: earlyStopping's monitor, else `val_loss` when validating, else `loss`. */
@@ -31,7 +38,7 @@ export interface RunResult {
   end: RunEnd;
   /** True when the run was stopped by SIGINT (Jupyter's stop button) or by `stopTraining(model)`. */
   interrupted: boolean;
-  /** Epochs run (a partial epoch cut short by an interrupt counts). */
+  /** Epochs this call ran (a partial epoch cut short by an interrupt counts). */
   epochsRun: number;
   /** Wall time of the fit, compile and checks included. */
   durationMs: number;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { setSeed } from '../backend';
+import { mulberry32 } from '../backend/seed';
 import { EarlyStopping } from '../callbacks/earlyStopping';
 import { LearningRateScheduler } from '../callbacks/learningRateScheduler';
 import { ReduceLROnPlateau } from '../callbacks/reduceLROnPlateau';
@@ -8,18 +8,18 @@ import { ProgressBar, type ProgressBarOptions } from '../callbacks/progressBar';
 import { FitClaim } from '../callbacks/fitGuard';
 import { onInterrupt } from '../util/interrupt';
 import { getLearningRate } from '../optimizers';
-import { defineConfig, optimizerFromConfig, resolveLoss, type TrainingConfig, type TrainingConfigInput } from '../config';
+import { defineConfig, givenKeys, optimizerFromConfig, type TrainingConfig, type TrainingConfigInput } from '../config';
 import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
 import { getDisplay } from '../display';
 import { applyRegularization, setDropoutRate } from '../regularization';
 import { acquireModel, RunControl, type OnBusy } from './control';
-import { checkModel, dataProblems, datasetProblems, isDatasetData, trainDataProblems, type TensorData, type TrainData } from './data';
+import { checkModel, datasetProblems, firstBatch, inputNamesOf, outputNamesOf, isDatasetData, pairProblems, tensorsFor, trainDataProblems, type TensorData, type TrainData } from './data';
+import { compileArgs, compiledLossNames, contradictions, lossName, planLosses, signatureOf, type CompileSignature, type OutputLoss } from './compile';
 import { describe, TrainingError } from './errors';
 import { labelIssues } from './labels';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';
 
-type CompileArgs = Parameters<tf.LayersModel['compile']>[0];
 type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
 
 /** Options of {@link train} beyond the config. */
@@ -46,19 +46,33 @@ export interface TrainOptions {
   onBusy?: OnBusy;
 }
 
-/** Optimizers `train` created, per model: disposed when the next `train` on that model replaces them. */
-const ownOptimizers = new WeakMap<tf.LayersModel, tf.Optimizer>();
+/** What `train` knows about a model between calls: how it compiled it, and the run so far. */
+interface TrainingState {
+  /** The optimizer `train` created (undefined when the user compiled the model). */
+  optimizer: tf.Optimizer | undefined;
+  /** What `train` compiled the model with, to tell a later config that contradicts it. */
+  signature: CompileSignature | undefined;
+  /** Epochs run so far: the next call's first epoch number. */
+  epochs: number;
+  /** Batches run so far (per-batch schedules continue from here). */
+  steps: number;
+  /** Every epoch record so far, concatenated over calls. */
+  history: EpochRecord[];
+}
+
+// Per model, dropped with the model (WeakMap) or by disposeTrainingState.
+const states = new WeakMap<tf.LayersModel, TrainingState>();
 
 /**
- * Releases the optimizer (and its slot variables) that the last `train` call created for
- * `model`. The model keeps training fine afterwards only after another `train`/`compile`.
+ * Forgets what `train` did to `model`: disposes the optimizer (and its slot variables) that
+ * `train` created, and resets the epoch numbering and the history the next call continues.
+ * The model must then be compiled again (`train` does so) before it trains.
  */
 export function disposeTrainingState(model: tf.LayersModel): void {
-  const opt = ownOptimizers.get(model);
-  if (opt !== undefined) {
-    opt.dispose();
-    ownOptimizers.delete(model);
-  }
+  const state = states.get(model);
+  if (state === undefined) return;
+  state.optimizer?.dispose();
+  states.delete(model);
 }
 
 function validateOptions(options: unknown): string[] {
@@ -113,21 +127,36 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   const started = Date.now();
   checkModel('train', model);
   const cfg = defineConfig(config as TrainingConfigInput);
+  const given = givenKeys(config);
   const problems = validateOptions(options);
-  const sparse = cfg.loss === 'sparseCategoricalCrossentropy';
   const streamed = isDatasetData(data);
+  const state = states.get(model);
+  const compiled = model.optimizer != null;
+  const keep = compiled && !cfg.recompile;
+  // Losses per output: the config's, else the compiled model's, else inferred from the activations.
+  const targetShapes = await targetShapesOf(model, data);
+  let losses: OutputLoss[];
+  if (keep && !given.includes('loss')) {
+    losses = compiledLossNames(model).map((loss, i) => ({ output: outputNamesOf(model)[i], loss: loss as OutputLoss['loss'], source: 'compiled' }));
+  } else {
+    losses = planLosses(model, cfg, targetShapes, problems);
+  }
+  const sparseOutputs = losses.map((l) => l.loss === 'sparseCategoricalCrossentropy');
+  const sparse = sparseOutputs.some((v) => v);
+  if (keep) problems.push(...contradictions(model, cfg, given, state?.optimizer === model.optimizer ? state?.signature : undefined, losses));
+  problems.push(...classWeightProblems(model, cfg));
   if (streamed) {
     problems.push(...(await datasetProblems(model, data, sparse)));
     if (cfg.validationSplit !== undefined) problems.push('validationSplit cannot split a streamed dataset. Pass data.validation (a dataset) or config.validationData instead.');
     if (data.validation !== undefined && cfg.validationData !== undefined) problems.push('data.validation and config.validationData are both set. Use one.');
   } else {
-    problems.push(...trainDataProblems(model, data, sparse));
+    problems.push(...trainDataProblems(model, data, sparseOutputs));
   }
   if (cfg.validationData !== undefined) {
-    problems.push(...dataProblems(model, cfg.validationData[0], cfg.validationData[1], 'validationData', sparse));
+    problems.push(...pairProblems(model, cfg.validationData[0], cfg.validationData[1], 'validationData', sparseOutputs));
   }
   if (!streamed && cfg.validationSplit !== undefined && problems.length === 0) {
-    const n = (data as TensorData).x.shape[0];
+    const n = firstTensor((data as TensorData).x, inputNamesOf(model)).shape[0];
     const trainCount = Math.floor(n * (1 - cfg.validationSplit));
     if (trainCount < 1 || n - trainCount < 1) {
       problems.push(`validationSplit ${cfg.validationSplit} of ${n} examples leaves ${trainCount} for training and ${n - trainCount} for validation; both need at least 1. Use more data or another split.`);
@@ -148,7 +177,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   if (problems.length === 0 && !streamed) {
     const pairs: Array<readonly [string, unknown, unknown]> = [['data', (data as TensorData).x, (data as TensorData).y]];
     if (cfg.validationData !== undefined) pairs.push(['validationData', cfg.validationData[0], cfg.validationData[1]]);
-    problems.push(...labelIssues(model, pairs, cfg.loss).map((issue) => issue.message));
+    problems.push(...labelIssues(model, pairs, losses.map((l) => l.loss)).map((issue) => issue.message));
   }
   if (problems.length > 0) throw new TrainingError('train', problems);
 
@@ -168,22 +197,36 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
   // Callbacks told when the fit throws: the user's, plus train's own progress bar.
   const errorListeners: AnyCallback[] = [...userCallbacks];
+  // Seeding is scoped to this call: Math.random is put back when train returns or throws.
+  const unseeded = Math.random;
+  const lossResult = lossSummary(model, losses);
+  const initialEpoch = cfg.initialEpoch ?? state?.epochs ?? 0;
+  const earlier = (state?.history ?? []).filter((r) => r.epoch < initialEpoch);
   try {
-    if (control.stopRequest !== undefined) return reported(emptyResult(cfg, control.stopRequest, started));
-    if (cfg.seed !== undefined) setSeed(cfg.seed);
-    // Regularization before compile: compile collects the layers' losses into the train function.
+    if (control.stopRequest !== undefined) return reported(emptyResult(cfg, control.stopRequest, started, lossResult, initialEpoch, earlier));
+    if (cfg.seed !== undefined) Math.random = mulberry32(cfg.seed);
+    // Regularization before compile: tfjs collects the layers' losses at every step, so a
+    // change here also reaches a model that stays compiled.
     applyRegularization(model, { l1: cfg.regularization.l1, l2: cfg.regularization.l2 });
     if (cfg.regularization.dropout > 0) setDropoutRate(model, cfg.regularization.dropout);
-    const optimizer = optimizerFromConfig(cfg);
-    model.compile({ optimizer, loss: resolveLoss(cfg.loss) as CompileArgs['loss'], metrics: [...cfg.metrics] });
-    disposeTrainingState(model);
-    ownOptimizers.set(model, optimizer);
+    const current: TrainingState = state ?? { optimizer: undefined, signature: undefined, epochs: 0, steps: 0, history: [] };
+    if (!keep) {
+      const optimizer = optimizerFromConfig(cfg);
+      model.compile(compileArgs(model, losses, cfg, optimizer));
+      if (current.optimizer !== undefined && current.optimizer !== optimizer) current.optimizer.dispose();
+      current.optimizer = optimizer;
+      current.signature = signatureOf(cfg, losses);
+      const inferred = losses.filter((l) => l.source !== 'config');
+      if (inferred.length > 0) console.log(`train: ${inferredLine(model, inferred)}`);
+    }
+    states.set(model, current);
 
     // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
-    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, control, new LearningRateLogger()];
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, control, new LearningRateLogger(), new StepCounter(current)];
     if (cfg.lrSchedule !== undefined) {
       const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
-      const scheduler = new LearningRateScheduler(scheduleFromSpec(spec), { per: spec.per ?? 'epoch' });
+      // Epoch schedules see the true epoch (fit numbers on from initialEpoch); batch schedules the true step.
+      const scheduler = new LearningRateScheduler(scheduleFromSpec(spec), { per: spec.per ?? 'epoch', initialStep: current.steps });
       owned.push(scheduler);
       callbacks.push(scheduler);
     }
@@ -214,15 +257,19 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
 
     const history = isDatasetData(data)
       ? await model.fitDataset(data.dataset, {
-          epochs: cfg.epochs,
+          epochs: initialEpoch + cfg.epochs,
+          initialEpoch,
+          classWeight: cfg.classWeight as tf.ClassWeight | tf.ClassWeightMap | undefined,
           batchesPerEpoch: data.batchesPerEpoch,
           validationData: data.validation ?? (cfg.validationData as [tf.Tensor, tf.Tensor] | undefined),
           callbacks,
           verbose: 0,
         })
-      : await model.fit(data.x, data.y, {
+      : await model.fit(data.x as tf.Tensor, data.y as tf.Tensor, {
           batchSize: cfg.batchSize,
-          epochs: cfg.epochs,
+          epochs: initialEpoch + cfg.epochs,
+          initialEpoch,
+          classWeight: cfg.classWeight as tf.ClassWeight | tf.ClassWeightMap | undefined,
           shuffle: cfg.shuffle,
           validationSplit: cfg.validationSplit,
           validationData: cfg.validationData as [tf.Tensor, tf.Tensor] | undefined,
@@ -230,17 +277,23 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
           verbose: 0,
         });
     const records = epochRecords(history.epoch, history.history as Record<string, unknown[]>);
+    const all = [...earlier, ...records];
+    current.history = all;
+    current.epochs = records.length > 0 ? records[records.length - 1].epoch + 1 : initialEpoch;
     const stoppedEarly = stopper !== undefined && stopper.stoppedEpoch > 0;
     let end: RunEnd = 'completed';
     if (control.stopRequest !== undefined) end = control.stopRequest;
     else if (stoppedEarly) end = 'earlyStopping';
     else if (nanGuard?.terminatedAt !== undefined) end = 'nonFiniteLoss';
     else if (records.length < cfg.epochs) end = 'callback';
-    const monitor = stopper?.monitor ?? defaultMonitor(records);
+    const monitor = stopper?.monitor ?? defaultMonitor(all);
     const direction = stopper?.direction ?? directionOf(monitor, undefined);
-    const best = stopper !== undefined && stopper.best !== undefined ? { epoch: stopper.bestEpoch, value: stopper.best } : bestOf(records, monitor, direction);
+    const best = stopper !== undefined && stopper.best !== undefined ? { epoch: stopper.bestEpoch, value: stopper.best } : bestOf(all, monitor, direction);
     return reported(makeResult({
-      records,
+      records: all,
+      epochsRun: records.length,
+      initialEpoch,
+      loss: lossResult,
       monitor,
       direction,
       best,
@@ -254,6 +307,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     await notifyTrainError(errorListeners, error);
     throw error;
   } finally {
+    Math.random = unseeded;
     unregister();
     claim.release();
     for (const c of owned) c.release();
@@ -290,6 +344,9 @@ function hasDropout(model: tf.LayersModel): boolean {
 
 function makeResult(r: {
   records: EpochRecord[];
+  epochsRun: number;
+  initialEpoch: number;
+  loss: string | Record<string, string>;
   monitor: string;
   direction: 'min' | 'max';
   best: { epoch: number; value: number } | undefined;
@@ -312,13 +369,70 @@ function makeResult(r: {
     stoppedEpoch: r.stoppedEpoch,
     end: r.end,
     interrupted: r.end === 'interrupted' || r.end === 'superseded',
-    epochsRun: r.records.length,
+    epochsRun: r.epochsRun,
+    initialEpoch: r.initialEpoch,
+    loss: r.loss,
     durationMs: Date.now() - r.started,
     config: r.config,
     backend: tf.getBackend(),
   });
 }
 
-function emptyResult(config: TrainingConfig, end: RunEnd, started: number): RunResult {
-  return makeResult({ records: [], monitor: 'loss', direction: 'min', best: undefined, stoppedEarly: false, stoppedEpoch: undefined, end, config, started });
+function emptyResult(config: TrainingConfig, end: RunEnd, started: number, loss: string | Record<string, string>, initialEpoch: number, earlier: EpochRecord[]): RunResult {
+  return makeResult({ records: earlier, epochsRun: 0, initialEpoch, loss, monitor: 'loss', direction: 'min', best: undefined, stoppedEarly: false, stoppedEpoch: undefined, end, config, started });
+}
+
+/** Counts batches into the model's state, so a per-batch schedule continues on the next call. */
+class StepCounter extends tf.Callback {
+  constructor(private readonly state: TrainingState) {
+    super();
+  }
+  override async onBatchEnd(): Promise<void> {
+    this.state.steps += 1;
+  }
+}
+
+/** The loss of each output by name, for the result: one name for one output. */
+function lossSummary(model: tf.LayersModel, losses: readonly OutputLoss[]): string | Record<string, string> {
+  if (losses.length === 1) return lossName(losses[0].loss);
+  return Object.fromEntries(losses.map((l) => [l.output, lossName(l.loss)]));
+}
+
+/** `loss 'categoricalCrossentropy' (inferred from the softmax output ...)`: printed when train compiles with an inferred loss. */
+function inferredLine(model: tf.LayersModel, inferred: readonly OutputLoss[]): string {
+  const parts = inferred.map((l) => `'${lossName(l.loss)}'${outputNamesOf(model).length > 1 ? ` for output ${l.output}` : ''} (inferred from its ${l.source} activation)`);
+  return `loss ${parts.join(', ')}; set config.loss to choose another.`;
+}
+
+/** Shapes of the targets per output, for inferring the loss (a dataset's from its first batch, read without counting an epoch). */
+async function targetShapesOf(model: tf.LayersModel, data: TrainData): Promise<Array<number[] | undefined>> {
+  if (typeof data !== 'object' || data === null) return [];
+  if (isDatasetData(data)) {
+    if (!(data.dataset instanceof tf.data.Dataset) || model.outputs.length !== 1) return [];
+    const batch = (await firstBatch(data.dataset)) as { ys?: unknown } | undefined;
+    const shape = batch?.ys instanceof tf.Tensor ? batch.ys.shape : undefined;
+    tf.dispose(batch as tf.TensorContainer);
+    return [shape];
+  }
+  const found = tensorsFor((data as { y?: unknown }).y, outputNamesOf(model), 'data.y');
+  return 'problem' in found ? [] : found.tensors.map((t) => (t instanceof tf.Tensor ? t.shape : undefined));
+}
+
+function firstTensor(x: unknown, names: readonly string[]): tf.Tensor {
+  const found = tensorsFor(x, names, 'data.x');
+  return ('problem' in found ? x : found.tensors[0]) as tf.Tensor;
+}
+
+/** classWeight must map class indices (or, for several outputs, output names) to weights. */
+function classWeightProblems(model: tf.LayersModel, cfg: TrainingConfig): string[] {
+  const cw = cfg.classWeight as Record<string, unknown> | undefined;
+  if (cw === undefined) return [];
+  const nested = Object.values(cw).some((v) => typeof v === 'object');
+  if (!nested) {
+    if (outputNamesOf(model).length > 1) return [`config.classWeight is one map of class weights but the model has ${outputNamesOf(model).length} outputs. Pass {${outputNamesOf(model).map((n) => `${n}: {0: w0, 1: w1}`).join(', ')}}.`];
+    const bad = Object.keys(cw).filter((k) => !/^\d+$/.test(k));
+    return bad.length > 0 ? [`config.classWeight keys must be class indices 0, 1, ...; received ${bad.map((k) => `'${k}'`).join(', ')}. Pass e.g. {0: 1, 1: 5}.`] : [];
+  }
+  const unknown = Object.keys(cw).filter((k) => !outputNamesOf(model).includes(k));
+  return unknown.length > 0 ? [`config.classWeight names ${unknown.map((k) => `'${k}'`).join(', ')}, not outputs of the model (${outputNamesOf(model).join(', ')}).`] : [];
 }

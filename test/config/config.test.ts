@@ -13,7 +13,7 @@ import {
   levenshtein,
   type TrainingConfigInput,
 } from '../../src/config';
-import { getLearningRate } from '../../src/optimizers';
+import { createOptimizer, getLearningRate } from '../../src/optimizers';
 import { scheduleFromSpec } from '../../src/schedules';
 
 test.before(async () => {
@@ -38,13 +38,32 @@ test('defineConfig() fills every default', () => {
       batchSize: 32,
       epochs: 10,
       optimizer: 'adam',
-      loss: 'meanSquaredError',
       metrics: [],
+      recompile: false,
       shuffle: true,
       regularization: { l1: 0, l2: 0, dropout: 0 },
       earlyStopping: false,
     },
   );
+});
+
+test('the default learning rate follows the optimizer, from the table createOptimizer uses', () => {
+  const cases: Array<[Parameters<typeof defineConfig>[0], number]> = [
+    [{}, 0.001],
+    [{ optimizer: 'sgd' }, 0.01],
+    [{ optimizer: 'momentum' }, 0.01],
+    [{ optimizer: { name: 'sgd' } }, 0.01],
+    [{ optimizer: 'adamw' }, 0.001],
+    [{ optimizer: 'sgd', learningRate: 0.2 }, 0.2],
+  ];
+  for (const [input, lr] of cases) {
+    assert.equal(defineConfig(input).learningRate, lr, JSON.stringify(input));
+    const spec = (input as { optimizer?: unknown }).optimizer ?? 'adam';
+    if ((input as { learningRate?: number }).learningRate !== undefined) continue;
+    const optimizer = createOptimizer(spec as never);
+    assert.equal(getLearningRate(optimizer), lr);
+    optimizer.dispose();
+  }
 });
 
 test('earlyStopping: true and {} get Keras defaults; lrSchedule gets per: epoch', () => {

@@ -338,6 +338,8 @@ describe('displayBundle: configs and runs', () => {
       end: 'completed',
       interrupted: false,
       epochsRun: 1,
+      initialEpoch: 0,
+      loss: 'meanSquaredError',
       durationMs: 1234,
       config: defineConfig({ epochs: 5 }),
       backend: 'cpu',
