@@ -61,8 +61,8 @@ describe('datasets.load', () => {
   const bad: Array<[unknown, LoadOptions, RegExp]> = [
     ['iris', {}, /datasets\.load: unknown data set "iris"\. Available: 'cars', 'penguins', 'seattle-weather'\./],
     ['penguin', {}, /Did you mean 'penguins'\?/],
-    ['cars', { missing: 'zero' as never }, /missing must be 'drop' or 'impute', received "zero"/],
-    ['cars', { target: 'sparse' as never }, /target must be 'oneHot' or 'index', received "sparse"/],
+    ['cars', { missing: 'zero' as never }, /datasets\.load: missing: 'zero' is not a known value; expected one of 'drop' \| 'impute'\./],
+    ['cars', { target: 'sparse' as never }, /datasets\.load: target: 'sparse' is not a known value; expected one of 'oneHot' \| 'index'\./],
   ];
   for (const [name, options, message] of bad) {
     it(`bad input: ${String(name)} ${JSON.stringify(options)}`, () => {
