@@ -9,6 +9,7 @@ import { describe, TrainingError } from './errors';
 import { recordsFrame, type RunResult } from './result';
 import { disposeTrainingState, trainModel } from './train';
 import { onInterrupt } from '../util/interrupt';
+import { parallelPlan, runInWorkers } from './parallel';
 
 /** Values to try for one config field in a grid: every combination of every field is run. */
 export type GridSpace = Record<string, readonly unknown[]>;
@@ -53,6 +54,16 @@ export interface SweepOptions {
   display?: Display;
   /** Fresh callbacks for each run (callbacks keep state, so they are not shared). Defaults to none. */
   callbacks?: (config: TrainingConfig) => Array<InstanceType<typeof tf.Callback> | tf.CustomCallbackArgs>;
+  /**
+   * Trials trained at once, each in its own worker thread (1 to 64). The model factory still
+   * runs here, seeded per trial; the worker trains a copy of the model it built, so runs,
+   * order and seeds are those of a serial sweep, and a worker that crashes fails only its
+   * trial. Workers need the data as tensors and a config without functions or tensors, and
+   * no `callbacks`. Defaults to one per core when the sweep can run that way, else 1.
+   */
+  workers?: number;
+  /** Modules each worker thread loads before its first trial, e.g. one registering custom layers with `tf.serialization.registerClass`. Defaults to none. */
+  workerModules?: string[];
 }
 
 /** One row of the results table. */
@@ -211,10 +222,15 @@ function rowOf(run: SweepRun): SweepRow {
 class SweepProgress {
   private handle: DisplayHandle | undefined;
   private readonly lines: string[] = [];
+  private readonly indices: number[] = [];
   constructor(private readonly display: Display, private readonly total: number) {}
 
-  report(line: string, done: number): void {
-    this.lines.push(line);
+  /** Runs finish out of order in worker threads; the notebook output lists them by index. */
+  report(line: string, done: number, index = done - 1): void {
+    let at = this.indices.length;
+    while (at > 0 && this.indices[at - 1] > index) at--;
+    this.indices.splice(at, 0, index);
+    this.lines.splice(at, 0, line);
     const header = `Sweep: ${done}/${this.total} runs`;
     const text = [header, ...this.lines].join('\n');
     if (!this.display.inNotebook) {
@@ -249,26 +265,49 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
   const s = space as Record<string, unknown>;
   const trials = s.strategy === 'random' ? randomTrials(space as RandomSpace) : gridTrials((s.strategy === 'grid' ? s.params : s) as GridSpace);
   const configs: TrainingConfig[] = [];
+  const trialInputs: Array<Record<string, unknown>> = [];
   trials.forEach((params, i) => {
     let input = { ...(base ?? {}) } as Record<string, unknown>;
     for (const [path, value] of Object.entries(params)) input = setPath(input, path, value);
+    trialInputs.push(input);
     try {
       configs.push(defineConfig(input as TrainingConfigInput));
     } catch (error) {
       problems.push(`run ${i} (${paramText(params)}): ${(error as Error).message}`);
     }
   });
+  const planned = parallelPlan({ workers: options.workers, workerModules: options.workerModules, trials: trials.length, inputs: trialInputs, data, hasCallbacks: options.callbacks !== undefined });
+  if ('problems' in planned) problems.push(...planned.problems);
   if (problems.length > 0) throw new TrainingError('sweep', problems);
+  const inWorkers = 'plan' in planned && 'modules' in planned.plan ? planned.plan : undefined;
 
   const progress = options.progress ?? true ? new SweepProgress(options.display ?? getDisplay(), trials.length) : undefined;
-  const runs: SweepRun[] = [];
+  let runs: SweepRun[] = [];
   let interrupted = false;
   let sigint = false;
+  let stopWorkers: (() => void) | undefined;
   const unregister = onInterrupt(() => {
     sigint = true;
+    stopWorkers?.();
   });
   try {
-    for (let i = 0; i < trials.length && !sigint; i++) {
+    if (inWorkers !== undefined) {
+      const parallel = runInWorkers({
+        ...inWorkers,
+        params: trials,
+        inputs: trialInputs,
+        configs,
+        seeds: configs.map((c) => c.seed ?? options.seed ?? 0),
+        modelFactory,
+        data,
+        setSeed,
+        onRun: (run, done) => progress?.report(runLine(run), done, run.index),
+      });
+      stopWorkers = parallel.stop;
+      runs = await parallel.done;
+      interrupted = runs.some((r) => r.result?.end === 'interrupted');
+    }
+    for (let i = 0; i < trials.length && !sigint && inWorkers === undefined; i++) {
       const config = configs[i];
       const seed = config.seed ?? options.seed ?? 0;
       const run: SweepRun = { index: i, params: trials[i], config, seed, result: undefined, error: undefined };
@@ -288,12 +327,7 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
         }
       }
       runs.push(run);
-      const r = run.result;
-      progress?.report(
-        `run ${i} ${paramText(run.params)} → ` +
-          (r !== undefined ? `best ${r.monitor} ${r.bestValue?.toPrecision(4) ?? 'n/a'} at epoch ${r.bestEpoch ?? 'n/a'} (${(r.durationMs / 1000).toFixed(1)}s)` : `failed: ${run.error?.message}`),
-        i + 1,
-      );
+      progress?.report(runLine(run), i + 1);
       if (interrupted) break;
     }
   } finally {
@@ -310,6 +344,15 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
     interrupted: interrupted || sigint,
     durationMs: Date.now() - started,
   };
+}
+
+/** A run's progress line. */
+function runLine(run: SweepRun): string {
+  const r = run.result;
+  return (
+    `run ${run.index} ${paramText(run.params)} → ` +
+    (r !== undefined ? `best ${r.monitor} ${r.bestValue?.toPrecision(4) ?? 'n/a'} at epoch ${r.bestEpoch ?? 'n/a'} (${(r.durationMs / 1000).toFixed(1)}s)` : `failed: ${run.error?.message}`)
+  );
 }
 
 /** Where the stop button stopped a sweep: runs by index and count (as the progress lines), epochs from 1. */

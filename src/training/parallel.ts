@@ -1,0 +1,358 @@
+/**
+ * Parallel sweep trials in worker threads.
+ *
+ * A model factory is a function and cannot be sent to another thread, but what it builds
+ * can: the main thread calls the factory (seeded, exactly as a serial sweep does), sends
+ * the model's topology, initial weights and compile settings to a worker, and the worker
+ * rebuilds that model and trains it with the trial's config. The worker therefore starts
+ * from the same weights the serial run would, and with the same seed gets the same result.
+ * What cannot cross a thread boundary (callbacks, functions or tensors in the config,
+ * streamed datasets, custom loss functions) keeps a sweep serial; see {@link parallelPlan}.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { TrainingConfig } from '../config';
+import { fastKernelsInstalled } from '../kernels';
+import { describe } from './errors';
+import { isDatasetData, type TrainData } from './data';
+import type { RunResult } from './result';
+import type { SweepRun } from './sweep';
+import { disposeTrainingState } from './train';
+import { withRunDisplay } from './resultDisplay';
+import { recordsFrame } from './result';
+
+/** Most worker threads a sweep may ask for (each holds its own tfjs and a copy of the data). */
+export const MAX_WORKERS = 64;
+
+/** A tensor as plain data that structured clone can copy. */
+interface EncodedTensor {
+  tensor: { shape: number[]; dtype: tf.DataType; values: tf.TypedArray };
+}
+
+/** Tensors (single, arrays, maps) with every tensor replaced by {@link EncodedTensor}. */
+export type Encoded = EncodedTensor | Encoded[] | { [key: string]: Encoded };
+
+export function encodeTensors(value: unknown): Encoded {
+  if (value instanceof tf.Tensor) return { tensor: { shape: value.shape, dtype: value.dtype, values: value.dataSync() as tf.TypedArray } };
+  if (Array.isArray(value)) return value.map(encodeTensors);
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, encodeTensors(v)]));
+}
+
+export function decodeTensors(value: Encoded): unknown {
+  if (Array.isArray(value)) return value.map(decodeTensors);
+  if ('tensor' in value && !Array.isArray(value.tensor) && 'values' in (value.tensor as object)) {
+    const t = (value as EncodedTensor).tensor;
+    return tf.tensor(t.values, t.shape, t.dtype);
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeTensors(v as Encoded)]));
+}
+
+/** Why `value` cannot be copied to a worker thread (first offending path), or undefined. */
+function uncloneable(value: unknown, where: string): string | undefined {
+  if (typeof value === 'function') return `${where} is a function`;
+  if (value instanceof tf.Tensor) return `${where} holds a tensor`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return `${where} is a ${proto?.constructor?.name ?? 'class'} instance`;
+  for (const [k, v] of Object.entries(value)) {
+    const why = uncloneable(v, Array.isArray(value) ? `${where}[${k}]` : `${where}.${k}`);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
+function isTensors(value: unknown): boolean {
+  if (value instanceof tf.Tensor) return true;
+  if (Array.isArray(value)) return value.length > 0 && value.every((t) => t instanceof tf.Tensor);
+  return typeof value === 'object' && value !== null && Object.values(value).length > 0 && Object.values(value).every((t) => t instanceof tf.Tensor);
+}
+
+/** What a sweep needs to know to run in workers. */
+export interface ParallelRequest {
+  /** `options.workers` as given. */
+  workers: unknown;
+  /** Modules each worker imports first (`options.workerModules`). */
+  workerModules: unknown;
+  trials: number;
+  /** Every trial's config input (base with the trial's fields set). */
+  inputs: ReadonlyArray<Record<string, unknown>>;
+  data: TrainData;
+  hasCallbacks: boolean;
+}
+
+/** A decision: run in `workers` threads (>= 2), or serially, with the reason. */
+export type ParallelPlan = { workers: number; modules: string[] } | { workers: 1; why: string };
+
+/**
+ * Decides how many worker threads a sweep uses. `workers` undefined means one per core
+ * when the sweep can run in workers, else serially; an explicit `workers >= 2` on a sweep
+ * that cannot is a problem (the caller throws). Returns the plan or the problems.
+ */
+export function parallelPlan(request: ParallelRequest): { plan: ParallelPlan } | { problems: string[] } {
+  const { workers } = request;
+  const problems: string[] = [];
+  if (workers !== undefined && (!Number.isInteger(workers) || (workers as number) < 1 || (workers as number) > MAX_WORKERS)) {
+    problems.push(`options.workers must be a whole number from 1 to ${MAX_WORKERS}, received ${describe(workers)}. Pass e.g. workers: ${os.cpus().length} (one per core), or 1 to run the trials one after another.`);
+  }
+  const modules = request.workerModules;
+  if (modules !== undefined && (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' && m !== ''))) {
+    problems.push(`options.workerModules must be a list of module paths, received ${describe(modules)}.`);
+  }
+  if (problems.length > 0) return { problems };
+  const cores = os.cpus().length;
+  const wanted = (workers as number | undefined) ?? Math.min(cores, request.trials);
+  if (wanted <= 1) return { plan: { workers: 1, why: workers === 1 ? 'options.workers is 1' : cores <= 1 ? 'this machine has one core' : 'the sweep has one trial' } };
+  const why = serialReason(request);
+  if (why !== undefined) {
+    if (workers === undefined) return { plan: { workers: 1, why } };
+    return { problems: [`options.workers is ${String(workers)} but the trials cannot run in worker threads: ${why}. Pass workers: 1 to run them here, one after another.`] };
+  }
+  const cwd = process.cwd();
+  return { plan: { workers: Math.min(wanted, request.trials), modules: ((modules as string[] | undefined) ?? []).map((m) => (m.startsWith('.') ? path.resolve(cwd, m) : m)) } };
+}
+
+function serialReason(request: ParallelRequest): string | undefined {
+  if (request.hasCallbacks) return 'options.callbacks are functions of this thread';
+  if (isDatasetData(request.data)) return 'a tf.data.Dataset cannot be copied to another thread';
+  const data = request.data as { x?: unknown; y?: unknown };
+  if (!isTensors(data.x) || !isTensors(data.y)) return 'data.x and data.y must be tensors (or arrays / maps of tensors)';
+  for (const [i, input] of request.inputs.entries()) {
+    const why = uncloneable(input, 'config');
+    if (why !== undefined) return `run ${i}: ${why}`;
+  }
+  return undefined;
+}
+
+/** A model as the worker rebuilds it. */
+export interface ModelPayload {
+  topology: unknown;
+  weights: Array<{ shape: number[]; dtype: tf.DataType; values: tf.TypedArray }>;
+  /** tfjs's training config when the factory compiled the model (optimizer, loss, metrics). */
+  trainingConfig?: unknown;
+}
+
+/** The factory's model as plain data; throws naming what cannot be sent. */
+export function modelPayload(model: tf.LayersModel): ModelPayload {
+  const topology = model.toJSON(undefined, false);
+  const weights = model.getWeights().map((w) => ({ shape: w.shape, dtype: w.dtype, values: w.dataSync() as tf.TypedArray }));
+  if (model.optimizer == null) return { topology, weights };
+  const losses = [model.loss].flat().flatMap((l) => (typeof l === 'object' && l !== null && !Array.isArray(l) ? Object.values(l) : [l]));
+  if (!losses.every((l) => typeof l === 'string')) {
+    throw new Error('the model factory compiled the model with a loss function, which cannot reach a worker thread. Compile with a loss name, or pass config.loss, or workers: 1.');
+  }
+  const trainingConfig = (model as unknown as { getTrainingConfig(): unknown }).getTrainingConfig();
+  return { topology, weights, trainingConfig };
+}
+
+/** One trial for a worker. */
+export interface TrialTask {
+  index: number;
+  seed: number;
+  input: Record<string, unknown>;
+  model: ModelPayload;
+}
+
+/** What a worker sends back: the result's data (functions are re-attached here) or an error. */
+export type TrialReply =
+  | { index: number; result: Omit<RunResult, 'historyFrame' | 'config'> }
+  | { index: number; error: { name: string; message: string; stack?: string } }
+  /** Not started: the sweep was stopped first. */
+  | { index: number; skipped: true };
+
+/** A worker's reply as a RunResult with this thread's config, frame and display. */
+export function resultOf(reply: Omit<RunResult, 'historyFrame' | 'config'>, config: TrainingConfig): RunResult {
+  let frame: ReturnType<typeof recordsFrame> | undefined;
+  return withRunDisplay({ ...reply, config, historyFrame: () => (frame ??= recordsFrame(reply.history)) });
+}
+
+function failed(task: TrialTask, message: string): TrialReply {
+  return { index: task.index, error: { name: 'TrainingError', message: `run ${task.index} failed: ${message}` } };
+}
+
+/** The compiled worker entry (tests and tsx run src/, workers always run dist/). */
+function workerEntry(): string {
+  const here = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '..', 'dist', 'training') : __dirname;
+  return path.join(here, 'parallelWorker.js');
+}
+
+interface Job {
+  task: TrialTask;
+  resolve(reply: TrialReply): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Job | undefined;
+  dead: boolean;
+}
+
+/**
+ * A fixed number of worker threads, each training one trial at a time. A worker that
+ * dies fails only the trial it was running and is replaced for the next one; one that
+ * dies before any trial (it could not start) fails the trials still waiting.
+ */
+export class TrialPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly init: { backend: string; fastKernels: boolean; modules: string[]; data: Encoded };
+  private closed = false;
+
+  constructor(size: number, data: TrainData, modules: string[]) {
+    const d = data as { x: unknown; y: unknown };
+    this.init = { backend: tf.getBackend(), fastKernels: fastKernelsInstalled(), modules, data: encodeTensors({ x: d.x, y: d.y }) };
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerEntry(), { workerData: this.init });
+    const slot: Slot = { worker, busy: undefined, dead: false };
+    worker.on('message', (reply: TrialReply) => {
+      const job = slot.busy;
+      slot.busy = undefined;
+      job?.resolve(reply);
+      this.next(slot);
+    });
+    // 'error' (an uncaught exception in the worker) is followed by 'exit'.
+    let crash: Error | undefined;
+    worker.on('error', (error) => {
+      crash = error;
+    });
+    worker.on('exit', (code) => {
+      slot.dead = true;
+      if (this.closed) return;
+      const why = crash !== undefined ? `its worker thread crashed: ${crash.message}` : `its worker thread exited with code ${code}`;
+      const job = slot.busy;
+      slot.busy = undefined;
+      if (job !== undefined) {
+        job.resolve(failed(job.task, `${why} during the trial`));
+        const i = this.slots.indexOf(slot);
+        this.slots[i] = this.spawn();
+        this.next(this.slots[i]);
+      } else if (this.slots.every((s) => s.dead)) {
+        for (const waiting of this.queue.splice(0)) waiting.resolve(failed(waiting.task, `${why} before its first trial`));
+      }
+    });
+    return slot;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.busy = job;
+    slot.worker.postMessage({ cmd: 'trial', task: job.task });
+  }
+
+  private next(slot: Slot): void {
+    const job = this.queue.shift();
+    if (job !== undefined) this.start(slot, job);
+  }
+
+  /** Trains one trial in the next free worker. */
+  run(task: TrialTask): Promise<TrialReply> {
+    return new Promise((resolve) => {
+      const job = { task, resolve };
+      const free = this.slots.find((s) => s.busy === undefined && !s.dead);
+      if (free !== undefined) this.start(free, job);
+      else this.queue.push(job);
+    });
+  }
+
+  /** Asks every running trial to stop at its next batch edge; waiting trials do not start. */
+  stop(): void {
+    for (const job of this.queue.splice(0)) job.resolve({ index: job.task.index, skipped: true });
+    for (const slot of this.slots) if (slot.busy !== undefined) slot.worker.postMessage({ cmd: 'stop' });
+  }
+
+  /** Ends every worker thread; resolves when all have exited. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Worker threads alive now (for tests). */
+  get threadIds(): number[] {
+    return this.slots.map((s) => s.worker.threadId);
+  }
+}
+
+/** Everything {@link runInWorkers} needs from sweep. */
+export interface WorkerSweep {
+  workers: number;
+  modules: string[];
+  params: ReadonlyArray<Record<string, unknown>>;
+  inputs: ReadonlyArray<Record<string, unknown>>;
+  configs: readonly TrainingConfig[];
+  seeds: readonly number[];
+  modelFactory(config: TrainingConfig): tf.LayersModel | Promise<tf.LayersModel>;
+  data: TrainData;
+  setSeed(seed: number): void;
+  /** Called as each run finishes (in finishing order), with the count finished so far. */
+  onRun(run: SweepRun, done: number): void;
+}
+
+/**
+ * Runs a sweep's trials in worker threads. The factory runs here, seeded per trial as in
+ * the serial sweep; the returned `stop` asks running trials to stop and drops waiting ones.
+ * `done` resolves with the runs that started, in trial order, after every worker has exited.
+ */
+export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<SweepRun[]> } {
+  const pool = new TrialPool(sweep.workers, sweep.data, sweep.modules);
+  let stopped = false;
+  const done = (async () => {
+    const runs: SweepRun[] = [];
+    const pending: Array<Promise<void>> = [];
+    const finish = (run: SweepRun) => {
+      runs.push(run);
+      sweep.onRun(run, runs.length);
+    };
+    try {
+      for (let i = 0; i < sweep.params.length && !stopped; i++) {
+        const config = sweep.configs[i];
+        const seed = sweep.seeds[i];
+        const run: SweepRun = { index: i, params: sweep.params[i], config, seed, result: undefined, error: undefined };
+        let model: tf.LayersModel | undefined;
+        let payload: ModelPayload;
+        try {
+          sweep.setSeed(seed);
+          model = await sweep.modelFactory(config);
+          if (!(model instanceof tf.LayersModel)) throw new Error(`modelFactory must return a tf.LayersModel, received ${describe(model)}.`);
+          payload = modelPayload(model);
+        } catch (error) {
+          run.error = error instanceof Error ? error : new Error(String(error));
+          finish(run);
+          continue;
+        } finally {
+          if (model instanceof tf.LayersModel) {
+            disposeTrainingState(model);
+            model.dispose();
+          }
+        }
+        pending.push(
+          pool.run({ index: i, seed, input: sweep.inputs[i], model: payload }).then((reply) => {
+            if ('skipped' in reply) return;
+            if ('error' in reply) {
+              const error = new Error(reply.error.message);
+              error.name = reply.error.name;
+              if (reply.error.stack !== undefined) error.stack = reply.error.stack;
+              run.error = error;
+            } else {
+              run.result = resultOf(reply.result, config);
+            }
+            finish(run);
+          }),
+        );
+      }
+      await Promise.all(pending);
+    } finally {
+      await pool.close();
+    }
+    return runs.sort((a, b) => a.index - b.index);
+  })();
+  return {
+    stop: () => {
+      stopped = true;
+      pool.stop();
+    },
+    done,
+  };
+}

@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { sweep, TrainingError, type SweepResult } from '../../src/training';
+import { mlp, regressionData } from './helpers';
+
+const crashModule = path.resolve(__dirname, '..', 'fixtures', 'workers', 'crashLayer.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CrashOnCall } = require(crashModule) as { CrashOnCall: new (config: { crash: boolean }) => tf.layers.Layer };
+
+/** OS threads of this process: a worker thread that outlives its sweep shows here. */
+function threads(): number {
+  return fs.readdirSync('/proc/self/task').length;
+}
+
+/** Rows without timings (the only fields that may differ between two equal sweeps). */
+function rowsOf(result: SweepResult): unknown[] {
+  return result.rows.map(({ durationMs: _d, ...row }) => row);
+}
+
+const base = { epochs: 4, batchSize: 16, loss: 'meanSquaredError' as const };
+const space = { learningRate: [0.01, 0.03], 'optimizer.name': ['adam', 'sgd'] };
+
+test('sweep in 2 worker threads: same rows, runs, order, seeds and histories as serially; no tensors or threads left', async () => {
+  const data = regressionData(64);
+  const tensors = tf.memory().numTensors;
+  const before = threads();
+  try {
+    // Dropout: the seeded masks must also match.
+    const serial = await sweep(base, space, () => mlp(undefined, true), data, { workers: 1, progress: false, seed: 3 });
+    const parallel = await sweep(base, space, () => mlp(undefined, true), data, { workers: 2, progress: false, seed: 3 });
+    assert.deepEqual(rowsOf(parallel), rowsOf(serial));
+    assert.deepEqual(parallel.runs.map((r) => [r.index, r.seed, r.result?.history]), serial.runs.map((r) => [r.index, r.seed, r.result?.history]));
+    assert.equal(parallel.best?.index, serial.best?.index);
+    assert.equal(typeof parallel.runs[0].result?.historyFrame, 'function');
+    assert.equal(parallel.runs[0].result?.config, parallel.runs[0].config);
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(threads(), before);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('sweep in workers: progress shows each run as it finishes, counting up to the total', async () => {
+  const data = regressionData(32);
+  const shown: string[] = [];
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (shown.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    await sweep(base, space, () => mlp(), data, { workers: 2, display: { inNotebook: false, show: () => ({ update: () => undefined }) } });
+  } finally {
+    process.stdout.write = original;
+    tf.dispose([data.x, data.y]);
+  }
+  const lines = shown.filter((l) => l.startsWith('Sweep: '));
+  assert.deepEqual(lines.map((l) => l.slice(0, 'Sweep: 1/4'.length)), ['Sweep: 1/4', 'Sweep: 2/4', 'Sweep: 3/4', 'Sweep: 4/4']);
+  assert.deepEqual(lines.map((l) => Number(/run (\d+) /.exec(l)?.[1])).sort(), [0, 1, 2, 3]);
+});
+
+test('a worker that crashes mid-trial fails that trial with its exit code; the other trials finish and no thread is left', async () => {
+  const data = regressionData(32);
+  const before = threads();
+  const factory = (config: { learningRate?: number }) => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+    model.add(new CrashOnCall({ crash: config.learningRate === 0.02 }));
+    model.add(tf.layers.dense({ units: 1 }));
+    return model;
+  };
+  try {
+    const result = await sweep(base, { learningRate: [0.01, 0.02, 0.03, 0.04] }, factory as never, data, { workers: 2, workerModules: [crashModule], progress: false });
+    assert.deepEqual(result.runs.map((r) => r.index), [0, 1, 2, 3]);
+    assert.deepEqual(result.runs.map((r) => r.result?.end ?? null), ['completed', null, 'completed', 'completed']);
+    assert.equal(result.runs[1].error?.message, 'run 1 failed: its worker thread exited with code 7 during the trial');
+    assert.equal(result.rows[1].error, 'run 1 failed: its worker thread exited with code 7 during the trial');
+    assert.equal(threads(), before);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('a custom layer the workers do not know fails each trial with tfjs\'s message', async () => {
+  const data = regressionData(32);
+  const factory = () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+    model.add(new CrashOnCall({ crash: false }));
+    return model;
+  };
+  try {
+    const result = await sweep(base, { learningRate: [0.01, 0.02] }, factory, data, { workers: 2, progress: false });
+    assert.deepEqual(result.runs.map((r) => r.result), [undefined, undefined]);
+    for (const run of result.runs) assert.match(run.error?.message ?? '', /Unknown layer: CrashOnCall/);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('bad workers options throw at once, naming the value and the fix', async () => {
+  const data = regressionData(16);
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ workers: 0 }, /options\.workers must be a whole number from 1 to 64, received 0\. Pass e\.g\. workers: \d+ \(one per core\), or 1/],
+    [{ workers: 1.5 }, /options\.workers must be a whole number from 1 to 64, received 1\.5/],
+    [{ workers: 65 }, /options\.workers must be a whole number from 1 to 64, received 65/],
+    [{ workers: '2' }, /options\.workers must be a whole number from 1 to 64, received '2'|received "2"/],
+    [{ workers: 2, callbacks: () => [] }, /options\.workers is 2 but the trials cannot run in worker threads: options\.callbacks are functions of this thread\. Pass workers: 1/],
+    [{ workers: 2, workerModules: 'x.js' }, /options\.workerModules must be a list of module paths/],
+  ];
+  try {
+    for (const [options, message] of cases) {
+      await assert.rejects(sweep(base, space, () => mlp(), data, { progress: false, ...options }), (error: unknown) => {
+        assert.ok(error instanceof TrainingError);
+        assert.match((error as Error).message, message);
+        return true;
+      });
+    }
+    const fnLoss = { ...base, loss: (a: tf.Tensor, b: tf.Tensor) => tf.losses.meanSquaredError(a, b) };
+    await assert.rejects(sweep(fnLoss, space, () => mlp(), data, { progress: false, workers: 2 }), /run 0: config\.loss is a function\. Pass workers: 1/);
+    const dataset = { dataset: tf.data.array([{ xs: tf.zeros([2, 2]), ys: tf.zeros([2, 1]) }]) };
+    await assert.rejects(sweep(base, space, () => mlp(), dataset as never, { progress: false, workers: 2 }), /a tf\.data\.Dataset cannot be copied to another thread/);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('without options.workers a sweep that cannot use workers runs serially (callbacks are called for every run)', async () => {
+  const data = regressionData(16);
+  let calls = 0;
+  try {
+    const result = await sweep(base, space, () => mlp(), data, { progress: false, callbacks: () => (calls++, []) });
+    assert.equal(calls, 4);
+    assert.equal(result.runs.length, 4);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
