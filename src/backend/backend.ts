@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { silenceCpuBanner } from './banner';
 import { didYouMean } from '../util/names';
+import { fastKernelsWanted, installFastKernels } from '../kernels';
 import { TrainlabError } from '../util/errors';
 
 /** The backends trainlab knows, fastest first. */
@@ -65,6 +66,8 @@ export async function useBackend(name?: string, options: UseBackendOptions = {})
     result = checked;
   }
   chosen = result;
+  // Explicit, not a side effect of importing: wasm gets trainlab's kernels (see installFastKernels).
+  if (result === 'wasm' && fastKernelsWanted()) installFastKernels();
   for (const hook of readyHooks) hook(result);
   if (options.quiet !== true) console.log(`trainlab: using the ${result} backend (${source}${why})`);
   return result;

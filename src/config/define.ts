@@ -96,7 +96,7 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
   else delete out.lrSchedule;
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
   Object.defineProperty(out, 'toJSON', { value: configToJSON, enumerable: false });
-  Object.defineProperty(out, GIVEN, { value: Object.freeze(givenKeys(input)), enumerable: false });
+  Object.defineProperty(out, GIVEN, { value: Object.freeze(statedKeys(input)), enumerable: false });
   // A config left as a cell's last value shows its summary table (hidden from JSON and deep equality).
   attachDisplay(out as unknown as TrainingConfig, showConfig);
   return deepFreeze(out) as unknown as TrainingConfig;
@@ -135,6 +135,22 @@ export function givenKeys(input: unknown): string[] {
   const raw = input as Record<string, unknown>;
   const keys = Object.keys(raw).filter((k) => raw[k] !== undefined && !isDefaultValue(k, raw[k], raw));
   // A learning rate or clipping option inside an optimizer object is stated too.
+  if (typeof raw.optimizer === 'object' && raw.optimizer !== null) {
+    for (const k of MOVED_KEYS) if ((raw.optimizer as Record<string, unknown>)[k] !== undefined && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+/**
+ * The fields `defineConfig` was given: every key typed into a fresh object; for a spread of
+ * a complete config (every defaulted field present) only the ones that differ from defaults.
+ */
+function statedKeys(input: unknown): string[] {
+  if (input === null || typeof input !== 'object') return [];
+  const raw = input as Record<string, unknown>;
+  const spread = ['batchSize', 'epochs', 'optimizer', 'metrics', 'shuffle', 'regularization', 'earlyStopping', 'recompile'].every((k) => k in raw);
+  if (spread || (input as { [GIVEN]?: unknown })[GIVEN] !== undefined) return givenKeys(input);
+  const keys = Object.keys(raw).filter((k) => raw[k] !== undefined);
   if (typeof raw.optimizer === 'object' && raw.optimizer !== null) {
     for (const k of MOVED_KEYS) if ((raw.optimizer as Record<string, unknown>)[k] !== undefined && !keys.includes(k)) keys.push(k);
   }

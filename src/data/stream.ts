@@ -110,10 +110,18 @@ function* batches(rows: Iterable<Row>, batchSize: number): Generator<Batch> {
 function rowDataset(makeRows: (epoch: number) => Iterable<Row>, where: string, options: StreamOptions): tf.data.Dataset<Batch> {
   const { batchSize, buffer, seed } = checkStreamOptions(where, options);
   let epoch = 0;
-  return tf.data.generator(() => {
-    const e = epoch++;
-    return batches(shuffleBuffer(makeRows(e), buffer, seededRng(seed + e, where)), batchSize);
+  const epochBatches = (e: number) => batches(shuffleBuffer(makeRows(e), buffer, seededRng(seed + e, where)), batchSize);
+  // The epoch is counted when its first batch is read, not when an iterator is made:
+  // fitDataset makes one it never reads before the first epoch.
+  const dataset = tf.data.generator(function* () {
+    yield* epochBatches(epoch++);
   });
+  // train checks the first batch of the next epoch through this, without counting an epoch.
+  Object.defineProperty(dataset, Symbol.for('trainlab.peekFirstBatch'), {
+    value: async () => epochBatches(epoch).next().value,
+    enumerable: false,
+  });
+  return dataset;
 }
 
 export { readLines } from './csv';
@@ -203,8 +211,8 @@ export function fromCSV(path: string, options: CsvOptions): tf.data.Dataset<Batc
 
 /**
  * Batches `{xs, ys}` from in-memory features and targets (tensors or nested arrays), each
- * epoch in a new seeded order when `shuffle` is on. The inputs are copied once and may be
- * disposed afterwards.
+ * epoch in a new seeded order when `shuffle` is on. Tensors are sliced per batch on the
+ * backend (keep them alive while the dataset is used); arrays are read as they are.
  */
 export function fromArrays(data: { x: tf.Tensor | number[][]; y: tf.Tensor | number[][] | number[] }, options: StreamOptions = {}): tf.data.Dataset<Batch> {
   const where = 'datasets.fromArrays';
@@ -212,6 +220,7 @@ export function fromArrays(data: { x: tf.Tensor | number[][]; y: tf.Tensor | num
   if (data === null || typeof data !== 'object' || data.x === undefined || data.y === undefined) {
     throw new DataError(`${where}: data must be {x, y} (tensors or arrays), received ${JSON.stringify(data)}. Pass e.g. {x: [[0, 1], [1, 0]], y: [1, 0]}.`);
   }
+  if (data.x instanceof tf.Tensor && data.y instanceof tf.Tensor) return tensorBatches(data.x, data.y, where, options);
   const x = data.x instanceof tf.Tensor ? data.x : tf.tensor2d(data.x as number[][]);
   try {
     if (x.rank !== 2) throw new DataError(`${where}: data.x must be 2-D [rows, features], received shape [${x.shape.join(', ')}]. Reshape it first.`);
@@ -229,6 +238,42 @@ export function fromArrays(data: { x: tf.Tensor | number[][]; y: tf.Tensor | num
   const order = (epoch: number) => (buffer > 0 ? permutation(xRows.length, seededRng((options.seed ?? 0) + epoch, where)) : xRows.map((_, i) => i));
   // Whole-array shuffling is exact here, so the buffer shuffle is turned off.
   return rowDataset((epoch) => order(epoch).map((i) => ({ x: xRows[i], y: yRows[i] })), where, { ...options, shuffle: false });
+}
+
+/**
+ * fromArrays on tensors: each batch is a gather of rows on the backend (nothing is copied to
+ * JavaScript, no tensor is held besides the inputs), so x and y must stay alive while the
+ * dataset is used. NaN is found with one reduction (the row and column only on failure).
+ */
+function tensorBatches(x: tf.Tensor, y: tf.Tensor, where: string, options: StreamOptions): tf.data.Dataset<Batch> {
+  if (x.rank !== 2) throw new DataError(`${where}: data.x must be 2-D [rows, features], received shape [${x.shape.join(', ')}]. Reshape it first.`);
+  if (y.rank !== 1 && y.rank !== 2) throw new DataError(`${where}: data.y must be 1-D or 2-D [rows, targets], received shape [${y.shape.join(', ')}]. Reshape it first.`);
+  const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(x))).dataSync()[0]);
+  if (bad === 1) assertFinite(x, where, 'data.x');
+  const n = x.shape[0];
+  if (n !== y.shape[0]) throw new DataError(`${where}: data.x has ${n} rows but data.y has ${y.shape[0]}. Pass features and targets for the same rows.`);
+  const { batchSize, buffer, seed } = checkStreamOptions(where, options);
+  function* epochBatches(e: number): Generator<Batch> {
+    const order = buffer > 0 ? permutation(n, seededRng(seed + e, where)) : Array.from({ length: n }, (_, i) => i);
+    for (let start = 0; start < n; start += batchSize) {
+      if (x.isDisposed || y.isDisposed) {
+        throw new DataError(`${where}: data.${x.isDisposed ? 'x' : 'y'} was disposed while the dataset still reads from it. Keep x and y until you are done with the dataset (or pass arrays).`);
+      }
+      const rows = order.slice(start, start + batchSize);
+      yield tf.tidy(() => {
+        const idx = tf.tensor1d(rows, 'int32');
+        const ys = tf.gather(y, idx);
+        return { xs: tf.cast(tf.gather(x, idx), 'float32') as tf.Tensor2D, ys: tf.cast(ys.rank === 1 ? ys.reshape([-1, 1]) : ys, 'float32') as tf.Tensor2D };
+      });
+    }
+  }
+  let epoch = 0;
+  // Counted on the first read, as in rowDataset.
+  const dataset = tf.data.generator(function* () {
+    yield* epochBatches(epoch++);
+  });
+  Object.defineProperty(dataset, Symbol.for('trainlab.peekFirstBatch'), { value: async () => epochBatches(epoch).next().value, enumerable: false });
+  return dataset;
 }
 
 /**

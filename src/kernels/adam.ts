@@ -87,15 +87,31 @@ function gradientsOf(gradients: GradientList): Array<[name: string, gradient: tf
     : Object.keys(gradients).map((name) => [name, gradients[name]]);
 }
 
-/** Same bookkeeping as tfjs's AdamOptimizer.applyGradients (moment names and order kept), one kernel per variable. */
-function fusedApplyGradients(this: AdamState, gradients: GradientList): void {
+/**
+ * One Adam step of `optimizer` (a tfjs AdamOptimizer or subclass) through {@link ADAM_UPDATE}
+ * when the backend is wasm with the kernel registered and every gradient is float32 and
+ * shaped like its variable; returns false, changing nothing, otherwise (the caller then runs
+ * tfjs's own update). Same bookkeeping as tfjs's applyGradients (moment names and order kept).
+ * trainlab's Adam and AdamW call it; tfjs's stock Adam only after `patchStockAdam()`.
+ */
+export function applyFusedAdam(optimizer: tf.AdamOptimizer, gradients: GradientList): boolean {
   const named = gradientsOf(gradients);
   const variables = tf.engine().registeredVariables;
   const fusable =
     tf.getBackend() === 'wasm' &&
     tf.getKernel(ADAM_UPDATE, 'wasm') !== undefined &&
     named.every(([name, g]) => g == null || (g.dtype === 'float32' && variables[name]?.dtype === 'float32' && tf.util.arraysEqual(g.shape, variables[name].shape)));
-  if (!fusable) return stockApplyGradients.call(this, gradients);
+  if (!fusable) return false;
+  fusedStep.call(optimizer as unknown as AdamState, named);
+  return true;
+}
+
+function fusedApplyGradients(this: AdamState, gradients: GradientList): void {
+  if (!applyFusedAdam(this as unknown as tf.AdamOptimizer, gradients)) stockApplyGradients.call(this, gradients);
+}
+
+function fusedStep(this: AdamState, named: Array<[name: string, gradient: tf.Tensor | null | undefined]>): void {
+  const variables = tf.engine().registeredVariables;
   tf.tidy(() => {
     named.forEach(([name, gradient], i) => {
       const value = variables[name];
@@ -119,15 +135,20 @@ function fusedApplyGradients(this: AdamState, gradients: GradientList): void {
 }
 
 /**
- * Routes every tfjs AdamOptimizer (`tf.train.adam`, 'adam' in `model.compile`, trainlab's
- * Adam/AdamW, which call it) through {@link ADAM_UPDATE} while the active backend is wasm;
- * other backends and non-float32 variables keep tfjs's own update.
+ * Opt-in: routes tfjs's stock AdamOptimizer too (`tf.train.adam`, 'adam' in
+ * `model.compile`) through {@link ADAM_UPDATE} while the backend is wasm, by replacing
+ * `tf.AdamOptimizer.prototype.applyGradients` for the whole process. Off by default.
  */
-export function installFusedAdam(): void {
+export function patchStockAdam(): void {
   adamPrototype.applyGradients = fusedApplyGradients;
 }
 
 /** Puts tfjs's own AdamOptimizer.applyGradients back. */
-export function uninstallFusedAdam(): void {
+export function unpatchStockAdam(): void {
   adamPrototype.applyGradients = stockApplyGradients;
+}
+
+/** Whether tfjs's stock Adam is currently patched. */
+export function stockAdamPatched(): boolean {
+  return adamPrototype.applyGradients === fusedApplyGradients;
 }

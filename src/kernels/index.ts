@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { onBackendReady } from '../backend/backend';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './conv';
-import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
+import { ADAM_UPDATE, adamUpdate, patchStockAdam, unpatchStockAdam } from './adam';
 import { batchMatMul, fusedMatMul } from './matMul';
 import { cast } from './cast';
 import { add } from './add';
@@ -37,15 +36,28 @@ export const FAST_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map(([name]) =>
 
 let installed = false;
 
+/** Options of {@link installFastKernels}. */
+export interface FastKernelOptions {
+  /**
+   * Also route tfjs's stock Adam (`tf.train.adam()`, `optimizer: 'adam'` in `model.compile`)
+   * through the fused update, by patching `tf.AdamOptimizer.prototype.applyGradients` for
+   * the whole process until `uninstallFastKernels()`. Defaults to false: only trainlab's
+   * Adam and AdamW (createOptimizer, configs) use the fused update.
+   */
+  patchStockAdam?: boolean;
+}
+
 /**
  * Registers trainlab's kernels for the 'wasm' backend: matmuls that transpose before
  * multiplying (~10x faster backward passes) and the training kernels wasm lacks
  * (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum), and a one-pass Adam
- * update that tfjs's AdamOptimizer uses while the backend is wasm. The stock kernels
- * are saved and come back with `uninstallFastKernels()`. Calling it twice is harmless.
- * `useBackend('wasm')` calls it unless `TRAINLAB_FAST_KERNELS=0`.
+ * update kernel that trainlab's Adam and AdamW use while the backend is wasm (tfjs's stock
+ * Adam only with `patchStockAdam: true`). The stock kernels are saved and come back with
+ * `uninstallFastKernels()`. Calling it twice is harmless. `useBackend('wasm')` calls it
+ * unless `TRAINLAB_FAST_KERNELS=0`.
  */
-export function installFastKernels(): void {
+export function installFastKernels(options: FastKernelOptions = {}): void {
+  if (options.patchStockAdam === true) patchStockAdam();
   if (installed) return;
   // Loaded here, not at import: importing the wasm backend registers it as tfjs's
   // preferred backend, and every tensor made before `await useBackend()` would then fail.
@@ -56,7 +68,6 @@ export function installFastKernels(): void {
     if (stock !== undefined) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
-  installFusedAdam();
   installed = true;
 }
 
@@ -68,7 +79,7 @@ export function uninstallFastKernels(): void {
     const stock = rememberStock(kernelName);
     if (stock !== undefined) tf.registerKernel(stock);
   }
-  uninstallFusedAdam();
+  unpatchStockAdam();
   installed = false;
 }
 
@@ -85,7 +96,3 @@ export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): boolean
   const value = (env.TRAINLAB_FAST_KERNELS ?? '').trim().toLowerCase();
   return value !== '0' && value !== 'false';
 }
-
-onBackendReady((backend) => {
-  if (backend === 'wasm' && fastKernelsWanted()) installFastKernels();
-});

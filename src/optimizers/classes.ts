@@ -9,6 +9,7 @@
  * `setLearningRate(opt, lr)` in ./learning-rate.ts changes the very next step.
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyFusedAdam } from '../kernels/adam';
 import { applyClipped, type ClipOptions, type GradientInput, type NamedTensor } from './clipping';
 
 type Variable = tf.Variable;
@@ -42,6 +43,10 @@ function numbers(config: tf.serialization.ConfigDict): Record<string, number> {
 
 /** Plain SGD: `w -= lr * g`. */
 export class SGD extends tf.SGDOptimizer {
+  static override get className(): string {
+    return 'TrainlabSGD';
+  }
+
   constructor(
     learningRate: number,
     readonly clip: ClipOptions = {},
@@ -68,6 +73,10 @@ export class SGD extends tf.SGDOptimizer {
 
 /** SGD with (Nesterov) momentum, PyTorch form: `v = m v + g; w -= lr v` (Nesterov: `w -= lr (g + m v)`). */
 export class Momentum extends tf.MomentumOptimizer {
+  static override get className(): string {
+    return 'TrainlabMomentum';
+  }
+
   constructor(
     learningRate: number,
     momentum: number,
@@ -102,6 +111,10 @@ export class Momentum extends tf.MomentumOptimizer {
 
 /** Adam (tfjs update rule: bias-corrected moments, epsilon added to sqrt(v̂) as in PyTorch). */
 export class Adam extends tf.AdamOptimizer {
+  static override get className(): string {
+    return 'TrainlabAdam';
+  }
+
   constructor(
     learningRate: number,
     beta1: number,
@@ -113,7 +126,10 @@ export class Adam extends tf.AdamOptimizer {
   }
 
   override applyGradients(grads: GradientInput): void {
-    applyClipped(grads, this.clip, (g) => super.applyGradients(g as never));
+    // The fused wasm update when it applies (trainlab's own Adam only; tfjs's stays stock).
+    applyClipped(grads, this.clip, (g) => {
+      if (!applyFusedAdam(this, g as never)) super.applyGradients(g as never);
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -159,7 +175,7 @@ export class AdamW extends tf.AdamOptimizer {
           tf.tidy(() => value.assign(tf.mul(value, shrink)));
         }
       }
-      super.applyGradients(g as never);
+      if (!applyFusedAdam(this, g as never)) super.applyGradients(g as never);
     });
   }
 
@@ -185,6 +201,10 @@ export class AdamW extends tf.AdamOptimizer {
 
 /** Adagrad (tfjs update rule = Keras: `acc += g²; w -= lr g / sqrt(acc + eps)`, eps = backend epsilon). */
 export class Adagrad extends tf.AdagradOptimizer {
+  static override get className(): string {
+    return 'TrainlabAdagrad';
+  }
+
   constructor(
     learningRate: number,
     initialAccumulatorValue: number,
@@ -223,6 +243,10 @@ interface AdamaxState {
  * with `includeOptimizer`.
  */
 export class Adamax extends tf.AdamaxOptimizer {
+  static override get className(): string {
+    return 'TrainlabAdamax';
+  }
+
   constructor(
     learningRate: number,
     beta1: number,
@@ -516,9 +540,9 @@ export class Adadelta extends tf.Optimizer {
   }
 }
 
-// Our subclasses of stock optimizers take over the stock class names in tfjs's registry, so a
-// model saved with `includeOptimizer` comes back with its clipping options; without them they
-// behave exactly like the stock classes.
+// Registered under their own names (TrainlabAdam, ...), so tfjs's stock classes keep theirs: a
+// model saved with `includeOptimizer` comes back with trainlab's class and its clipping options
+// when trainlab is loaded, and a stock optimizer still loads as the stock class.
 tf.serialization.registerClass(SGD);
 tf.serialization.registerClass(Momentum);
 tf.serialization.registerClass(Adam);

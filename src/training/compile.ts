@@ -159,7 +159,9 @@ export function contradictions(model: tf.LayersModel, cfg: TrainingConfig, given
       current = compiledLossNames(model);
       wanted = losses.map((l) => lossName(l.loss));
     } else if (key === 'metrics') {
-      const m = (model as unknown as { metrics?: unknown }).metrics;
+      // A Sequential model keeps its compile arguments on its inner model.
+      const inner = model as unknown as { metrics?: unknown; model?: { metrics?: unknown } };
+      const m = inner.metrics ?? inner.model?.metrics;
       current = m === undefined ? [] : Array.isArray(m) ? m : [m];
     } else if (key === 'optimizer') {
       const cls = model.optimizer.getClassName();

@@ -58,9 +58,9 @@ for (const [label, make] of OPTIMIZERS) {
 }
 
 test('the fused kernel runs on wasm (once per variable) and not on cpu', async () => {
-  const kernelsRun = async (): Promise<string[]> => {
+  const kernelsRun = async (stock = false): Promise<string[]> => {
     const v = tf.tidy(() => [tf.variable(tf.ones([6, 5]), true, `fusedCheckA${Math.random()}`), tf.variable(tf.ones([5]), true, `fusedCheckB${Math.random()}`)]);
-    const optimizer = tf.train.adam(0.1);
+    const optimizer = stock ? tf.train.adam(0.1) : createOptimizer({ name: 'adam', learningRate: 0.1 });
     const grads = v.map((x) => ({ name: x.name, tensor: tf.fill(x.shape, 0.5) }));
     const info = await tf.profile(() => optimizer.applyGradients(grads));
     tf.dispose([...v, ...grads.map((g) => g.tensor)]);
@@ -72,7 +72,15 @@ test('the fused kernel runs on wasm (once per variable) and not on cpu', async (
   const wasmKernels = await kernelsRun();
   assert.equal(wasmKernels.filter((k) => k === ADAM_UPDATE).length, 2, `kernels run: ${wasmKernels.join(', ')}`);
   assert.ok(!wasmKernels.includes('Sqrt'), 'no separate Sqrt on wasm');
+  // tfjs's own Adam is left alone unless asked for.
+  const untouched = await kernelsRun(true);
+  assert.ok(!untouched.includes(ADAM_UPDATE) && untouched.includes('Sqrt'), "tf.train.adam keeps tfjs's update");
+  installFastKernels({ patchStockAdam: true });
+  const patched = await kernelsRun(true);
+  assert.equal(patched.filter((k) => k === ADAM_UPDATE).length, 2, 'patchStockAdam: tf.train.adam fused too');
   uninstallFastKernels();
+  const unpatched = await kernelsRun(true);
+  assert.ok(!unpatched.includes(ADAM_UPDATE), 'uninstallFastKernels unpatches the stock Adam');
   const stockKernels = await kernelsRun();
   assert.ok(!stockKernels.includes(ADAM_UPDATE) && stockKernels.includes('Sqrt'), 'stock Adam after uninstallFastKernels');
   installFastKernels();
@@ -86,7 +94,7 @@ test('a variable without a gradient keeps its value; moments are named like tfjs
   installFastKernels();
   const before = tf.memory().numTensors;
   const [a, b] = tf.tidy(() => [tf.variable(tf.tensor1d([1, 2, 3]), true, `noGradA${Math.random()}`), tf.variable(tf.tensor1d([4, 5]), true, `noGradB${Math.random()}`)]);
-  const optimizer = tf.train.adam(0.1);
+  const optimizer = createOptimizer({ name: 'adam', learningRate: 0.1 });
   const g = tf.tensor1d([1, -1, 0]);
   optimizer.applyGradients({ [a.name]: g, [b.name]: null } as unknown as tf.NamedTensorMap as never);
   assert.deepEqual(Array.from(b.dataSync()), [4, 5]);
@@ -108,7 +116,7 @@ test("a gradient whose shape differs from its variable goes to tfjs's own update
     const before = tf.memory().numTensors;
     const v = tf.tidy(() => tf.variable(tf.zeros([3, 7]), true, `shapeCheck${Math.random()}`));
     const g = tf.ones([21]);
-    const optimizer = tf.train.adam(0.1);
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.1 });
     assert.throws(() => optimizer.applyGradients([{ name: v.name, tensor: g }]), /shape|broadcast/i, backend);
     tf.dispose([v, g]);
     optimizer.dispose();
@@ -121,7 +129,7 @@ test('model.fit with Adam on wasm gives the weights it gives on cpu', async () =
     const model = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [7], units: 6, activation: 'relu', kernelInitializer: 'ones' }), tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'ones' })],
     });
-    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    model.compile({ optimizer: createOptimizer({ name: 'adam', learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
     const x = tf.tensor2d(values([20, 7], 5), [20, 7]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 20 }, (_, i) => i % 3), 'int32'), 3).toFloat());
     // Synchronous training steps (model.fit is async): the same update path.

@@ -29,18 +29,35 @@ test('getWeights → setWeights carries the state: a restored optimizer continue
   }
 });
 
+test("tfjs's serialization registry keeps its stock optimizer classes: a stock Adam saves and loads as 'Adam'", () => {
+  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
+  const cases: Array<[string, unknown]> = [
+    ['SGD', tf.SGDOptimizer],
+    ['Momentum', tf.MomentumOptimizer],
+    ['Adam', tf.AdamOptimizer],
+    ['Adagrad', tf.AdagradOptimizer],
+    ['Adamax', tf.AdamaxOptimizer],
+    ['RMSProp', tf.RMSPropOptimizer],
+    ['Adadelta', tf.AdadeltaOptimizer],
+  ];
+  for (const [name, cls] of cases) assert.equal(registry[name]?.[0], cls, `${name} is tfjs's own class`);
+  for (const name of ['TrainlabSGD', 'TrainlabMomentum', 'TrainlabAdam', 'TrainlabAdagrad', 'TrainlabAdamax', 'TrainlabRMSprop', 'TrainlabAdadelta', 'AdamW']) {
+    assert.ok(registry[name] !== undefined, `${name} is registered`);
+  }
+});
+
 test('a model saved with includeOptimizer loads back with the same optimizer class, options and clipping', async () => {
   const xs = tf.tensor2d([[0], [1], [2], [3]]);
   const ys = tf.tensor2d([[1], [3], [5], [7]]);
   const expectedClass: Record<string, string> = {
-    sgd: 'SGD',
-    momentum: 'Momentum',
+    sgd: 'TrainlabSGD',
+    momentum: 'TrainlabMomentum',
     rmsprop: 'TrainlabRMSprop',
-    adam: 'Adam',
+    adam: 'TrainlabAdam',
     adamw: 'AdamW',
-    adagrad: 'Adagrad',
+    adagrad: 'TrainlabAdagrad',
     adadelta: 'TrainlabAdadelta',
-    adamax: 'Adamax',
+    adamax: 'TrainlabAdamax',
   };
   for (const name of OPTIMIZER_NAMES) {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
