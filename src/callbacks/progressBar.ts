@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { escapeHtml } from '../charts/escape';
+import { metricDirection } from '../config/direction';
 import { CallbackError } from './errors';
 import { GuardedCallback } from './fitGuard';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
@@ -62,8 +63,14 @@ export class ProgressBar extends GuardedCallback {
   private steps: number | undefined;
   private completedEpochMs: number[] = [];
   private lastLine = '';
+  /** Logs of each finished epoch, for the summary line. */
+  private epochLogs: NumericLogs[] = [];
+  /** Set by onTrainError: the summary says the run ended with an error. */
+  private failed = false;
   /** Lines of the epochs finished so far (also what the notebook output keeps). */
   readonly epochLines: string[] = [];
+  /** The line the output ends with once training ends (see {@link summaryLine}); `''` before. */
+  summary = '';
   /** Number of redraws made (for tests and throttling checks). */
   draws = 0;
 
@@ -100,6 +107,9 @@ export class ProgressBar extends GuardedCallback {
     this.trainStart = this.now();
     this.completedEpochMs = [];
     this.epochLines.length = 0;
+    this.epochLogs = [];
+    this.failed = false;
+    this.summary = '';
     this.handle = undefined;
     this.draws = 0;
     this.lastLine = '';
@@ -125,6 +135,7 @@ export class ProgressBar extends GuardedCallback {
     const t = this.now();
     this.completedEpochMs.push(t - this.epochStart);
     const state = this.state(this.steps ?? 0, await readLogs(logs), true, t);
+    this.epochLogs.push(state.metrics);
     const line = renderLine(state, this.width);
     this.epochLines.push(line);
     this.draw(state);
@@ -136,24 +147,32 @@ export class ProgressBar extends GuardedCallback {
    */
   override async onTrainError(error?: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : error === undefined ? 'unknown error' : String(error);
-    const line = `Stopped in epoch ${this.epoch + 1}/${this.epochs} by an error: ${reason.split('\n')[0]}`;
-    this.epochLines.push(line);
+    this.failed = true;
+    this.finish(`Stopped in epoch ${this.epoch + 1}/${this.epochs} by an error: ${reason.split('\n')[0]}`);
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    if (this.failed) return;
+    const done = this.epochLogs.length;
+    const stopped = (this.model as { stopTraining?: boolean } | undefined)?.stopTraining === true;
+    this.finish(done >= this.epochs ? 'Done' : stopped ? 'Stopped early (a callback or the stop button set stopTraining)' : 'Stopped');
+  }
+
+  /** Ends the output with the summary line (notebook: the last epoch lines and it; terminal: one more line). */
+  private finish(verdict: string): void {
+    this.summary = summaryLine({ epochs: this.epochLogs.length, plannedEpochs: this.epochs, elapsedMs: this.now() - this.trainStart, epochLogs: this.epochLogs, verdict });
     if (this.inNotebook && this.display !== undefined) {
-      const html = `<div class="trainlab-progress" style="font-family:monospace;font-size:12px">${this.epochLines
-        .slice(-5)
-        .map((l) => `<div>${escapeHtml(l)}</div>`)
-        .join('')}</div>`;
-      const bundle = { 'text/plain': this.epochLines.join('\n'), 'text/html': html };
+      const lines = [...this.epochLines.slice(-5), this.summary];
+      const value = Math.min(1, this.epochLogs.length / Math.max(1, this.epochs));
+      const bar = `<progress value="${value.toFixed(4)}" max="1" style="width:300px"></progress> ${(value * 100).toFixed(0)}%`;
+      const html = `<div class="trainlab-progress" style="font-family:monospace;font-size:12px">${bar}${lines.map((l, i) => `<div${i === lines.length - 1 ? ' style="font-weight:bold"' : ''}>${escapeHtml(l)}</div>`).join('')}</div>`;
+      const bundle = { 'text/plain': [...this.epochLines, this.summary].join('\n'), 'text/html': html };
       if (this.handle === undefined) this.handle = this.display.show(bundle);
       else this.handle.update(bundle);
       return;
     }
-    this.stream.write((this.lastLine === '' || this.lastLine.endsWith('\n') ? '' : '\n') + line + '\n');
-    this.lastLine = line + '\n';
-  }
-
-  override async onTrainEnd(): Promise<void> {
-    if (!this.inNotebook && this.lastLine !== '' && !this.lastLine.endsWith('\n')) this.stream.write('\n');
+    this.stream.write((this.lastLine === '' || this.lastLine.endsWith('\n') ? '' : '\n') + this.summary + '\n');
+    this.lastLine = this.summary + '\n';
   }
 
   private state(batch: number, metrics: NumericLogs, done: boolean, t: number): ProgressState {
@@ -193,6 +212,47 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** What {@link summaryLine} summarises. */
+export interface SummaryInput {
+  /** Epochs that finished. */
+  epochs: number;
+  /** Epochs asked for. */
+  plannedEpochs: number;
+  elapsedMs: number;
+  /** Logs of each finished epoch. */
+  epochLogs: readonly NumericLogs[];
+  /** How training ended, first on the line: `'Done'`, `'Stopped early (...)'`, `'Stopped in epoch 2/5 by an error: ...'`. */
+  verdict: string;
+}
+
+/**
+ * The one line a finished progress output ends with, e.g.
+ * `Done: 5/5 epochs in 12.3s · final loss 0.1234, val_loss 0.2345 · best loss 0.1234 (epoch 5), val_loss 0.2100 (epoch 4)`.
+ * Best values are given for metrics whose direction is known (loss-like: lowest, accuracy-like: highest).
+ */
+export function summaryLine(input: SummaryInput): string {
+  const parts = [`${input.verdict}: ${input.epochs}/${input.plannedEpochs} epoch${input.plannedEpochs === 1 ? '' : 's'} in ${formatDuration(input.elapsedMs)}`];
+  const last = input.epochLogs[input.epochLogs.length - 1];
+  if (last !== undefined) {
+    const keys = Object.keys(last).filter((k) => k !== 'lr' && k !== 'batch' && k !== 'size');
+    if (keys.length > 0) parts.push(`final ${keys.map((k) => `${k} ${formatMetric(last[k])}`).join(', ')}`);
+    const best: string[] = [];
+    for (const k of keys) {
+      const mode = metricDirection(k);
+      if (mode === undefined || input.epochLogs.length < 2) continue;
+      let at = -1;
+      input.epochLogs.forEach((logs, i) => {
+        const v = logs[k];
+        if (typeof v !== 'number' || !Number.isFinite(v)) return;
+        if (at < 0 || (mode === 'min' ? v < input.epochLogs[at][k] : v > input.epochLogs[at][k])) at = i;
+      });
+      if (at >= 0) best.push(`${k} ${formatMetric(input.epochLogs[at][k])} (epoch ${at + 1})`);
+    }
+    if (best.length > 0) parts.push(`best ${best.join(', ')}`);
+  }
+  return parts.join(' · ');
 }
 
 function formatMetric(value: number): string {

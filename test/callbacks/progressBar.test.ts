@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { progressBar } from '../../src/callbacks';
-import { formatDuration, renderLine } from '../../src/callbacks/progressBar';
+import { formatDuration, renderLine, summaryLine } from '../../src/callbacks/progressBar';
 import type { Display, MimeBundle } from '../../src/display/types';
 import { tinyModel } from './helpers';
 
@@ -45,6 +45,8 @@ test('progressBar in a notebook shows one output and updates it in place, thrott
   const last = display.updates[display.updates.length - 1];
   assert.match(String(last['text/plain']), /^Epoch 1\/2 \[=+\] 100\/100 .* loss 0\.5000 val_loss 0\.7500\nEpoch 2\/2 \[=+\] 100\/100/);
   assert.match(String(last['text/html']), /<progress value="1.0000"/);
+  assert.match(String(last['text/plain']), /\nDone: 2\/2 epochs in 2\.0s · final loss 0\.5000, val_loss 0\.7500 · best loss 0\.5000 \(epoch 1\), val_loss 0\.7500 \(epoch 1\)$/);
+  assert.match(String(last['text/html']), /<div style="font-weight:bold">Done: 2\/2 epochs/);
 });
 
 test('progressBar in a terminal rewrites one line with \\r and ends each epoch with a newline', async () => {
@@ -55,7 +57,8 @@ test('progressBar in a terminal rewrites one line with \\r and ends each epoch w
   bar.setModel(tinyModel());
   await drive(bar, clock, 2, 4, 300);
   const lines = out.split('\n').filter((l) => l !== '');
-  assert.equal(lines.length, 2);
+  assert.equal(lines.length, 3, 'two epoch lines and the summary');
+  assert.equal(lines[2], 'Done: 2/2 epochs in 2.4s · final loss 0.5000, val_loss 0.7500 · best loss 0.5000 (epoch 1), val_loss 0.7500 (epoch 1)');
   assert.ok(out.includes('\r'));
   assert.match(lines[0].split('\r').pop() ?? '', /^Epoch 1\/2 \[=+\] 4\/4 1\.2s ETA 1\.2s loss 0\.5000 val_loss 0\.7500/);
   assert.match(lines[1].split('\r').pop() ?? '', /^Epoch 2\/2 \[=+\] 4\/4 2\.4s loss/);
@@ -108,13 +111,49 @@ test("train's progress bar ends with a line naming the error when the fit throws
   const display = new FakeDisplay();
   await assert.rejects(train(model, { x, y }, { epochs: 5, batchSize: 5 }, { callbacks: [boom], progress: { display } }), /<b>boom<\/b> in epoch 2/);
   const last = display.updates[display.updates.length - 1];
-  assert.match(String(last['text/plain']), /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2$/);
+  assert.match(String(last['text/plain']), /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2: 1\/5 epochs in \d+\.\ds · final loss \d\.\d{4}$/);
   assert.match(String(last['text/html']), /Stopped in epoch 2\/5 by an error: &lt;b&gt;boom&lt;\/b&gt; in epoch 2/);
 
   let out = '';
   const terminal = { display: { inNotebook: false, show: () => ({ update: () => undefined }) }, stream: { write: (s: string) => void (out += s) } };
   await assert.rejects(train(model, { x, y }, { epochs: 5, batchSize: 5 }, { callbacks: [boom], progress: terminal }), /boom/);
-  assert.match(out, /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2\n$/);
+  assert.match(out, /\nStopped in epoch 2\/5 by an error: <b>boom<\/b> in epoch 2: 1\/5 epochs in \d+\.\ds · final loss \d\.\d{4}\n$/);
   tf.dispose([x, y]);
   model.dispose();
+});
+
+const summaryCases: Array<[Parameters<typeof summaryLine>[0], string]> = [
+  [
+    { epochs: 3, plannedEpochs: 3, elapsedMs: 1500, verdict: 'Done', epochLogs: [{ loss: 0.9, val_acc: 0.5, lr: 0.1 }, { loss: 0.5, val_acc: 0.7, lr: 0.1 }, { loss: 0.4, val_acc: 0.6, lr: 0.1 }] },
+    'Done: 3/3 epochs in 1.5s · final loss 0.4000, val_acc 0.6000 · best loss 0.4000 (epoch 3), val_acc 0.7000 (epoch 2)',
+  ],
+  [{ epochs: 1, plannedEpochs: 1, elapsedMs: 200, verdict: 'Done', epochLogs: [{ loss: 0.25 }] }, 'Done: 1/1 epoch in 0.2s · final loss 0.2500'],
+  [
+    { epochs: 2, plannedEpochs: 10, elapsedMs: 65000, verdict: 'Stopped early (a callback or the stop button set stopTraining)', epochLogs: [{ loss: Number.NaN, myScore: 2 }, { loss: 0.3, myScore: 1 }] },
+    'Stopped early (a callback or the stop button set stopTraining): 2/10 epochs in 1m 05s · final loss 0.3000, myScore 1.0000 · best loss 0.3000 (epoch 2)',
+  ],
+  [{ epochs: 0, plannedEpochs: 5, elapsedMs: 10, verdict: 'Stopped in epoch 1/5 by an error: x', epochLogs: [] }, 'Stopped in epoch 1/5 by an error: x: 0/5 epochs in 0.0s'],
+];
+for (const [input, expected] of summaryCases) {
+  test(`summaryLine → ${expected}`, () => {
+    assert.equal(summaryLine(input), expected);
+  });
+}
+
+test('progressBar: a fit stopped by earlyStopping ends with "Stopped early"', async () => {
+  await tf.setBackend('cpu');
+  const display = new FakeDisplay();
+  const clock = { t: 0 };
+  const bar = progressBar({ display, now: () => clock.t });
+  const model = tinyModel();
+  bar.setModel(model);
+  bar.setParams({ epochs: 5, samples: 10, batchSize: 10 });
+  await bar.onTrainBegin();
+  await bar.onEpochBegin(0);
+  clock.t += 100;
+  await bar.onEpochEnd(0, { loss: 0.5 });
+  model.stopTraining = true;
+  await bar.onTrainEnd();
+  assert.equal(bar.summary, 'Stopped early (a callback or the stop button set stopTraining): 1/5 epochs in 0.1s · final loss 0.5000');
+  assert.ok(String(display.updates[display.updates.length - 1]['text/plain']).endsWith(bar.summary));
 });
