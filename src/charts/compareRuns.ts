@@ -4,6 +4,7 @@ import { metricMode, normalizeHistory, type HistoryInput, type NormalizedHistory
 import { colour } from './palette';
 import { placeLegendBelow } from './legend';
 import { displayableFigure } from './figureDisplay';
+import { logAxis, numbersOf } from './ticks';
 import type { Figure, Layout, Trace } from './types';
 
 /** Options of {@link compareRuns}. */
@@ -137,7 +138,7 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
   const layout: Layout = {
     title: { text: plotlyText(options.title ?? `${metric} by run`) },
     xaxis: { title: { text: 'epoch', standoff: 8 }, automargin: true },
-    yaxis: { title: { text: `${plotlyText(metric)}${better}` }, ...(options.logY === true ? { type: 'log' } : {}) },
+    yaxis: options.logY === true ? logAxis({ title: { text: `${plotlyText(metric)}${better}` } }, numbersOf(...data.map((t) => t.y))) : { title: { text: `${plotlyText(metric)}${better}` } },
     legend: { title: { text: params.length > 0 ? 'differs: ' + plotlyText(params.join(', ')) : 'runs' } },
     height: 450,
     ...(annotations.length > 0 ? { annotations } : {}),

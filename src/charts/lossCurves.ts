@@ -4,13 +4,18 @@ import { baseMetrics, bestIndex, lrKey, metricMode, normalizeHistory, type Histo
 import { colour } from './palette';
 import { placeLegendBelow } from './legend';
 import { displayableFigure } from './figureDisplay';
+import { constantValue, formatNumber, logAxis, numbersOf } from './ticks';
 import type { Axis, Figure, Layout, Trace } from './types';
 
 /** Options of {@link lossCurves}. */
 export interface LossCurvesOptions {
   /** Log scale on the y axes of minimised metrics (loss, mse, ...). Defaults to `false`. */
   logY?: boolean;
-  /** Plot the learning rate (`lr` in the logs) on a secondary axis of the loss panel. Defaults to `true` when the history has `lr`. */
+  /**
+   * Plot the learning rate (`lr` in the logs) on a secondary log axis of the loss panel; a
+   * constant rate gets no axis, its value is named in the legend. Defaults to `true` when the
+   * history has `lr`.
+   */
   showLR?: boolean;
   /** Figure title. Defaults to `'Training history'`. */
   title?: string;
@@ -73,8 +78,8 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
   metrics.forEach((metric, i) => {
     const axis = axisName(i);
     const top = 1 - i * (panelHeight + PANEL_GAP);
-    const yAxis: Axis = { title: { text: plotlyText(metric) }, domain: [Math.max(0, top - panelHeight), top], anchor: 'x' };
-    if (options.logY === true && metricMode(metric) === 'min') yAxis.type = 'log';
+    let yAxis: Axis = { title: { text: plotlyText(metric) }, domain: [Math.max(0, top - panelHeight), top], anchor: 'x' };
+    if (options.logY === true && metricMode(metric) !== 'max') yAxis = logAxis(yAxis, numbersOf(...[metric, `val_${metric}`].map((k) => h.rows.map((r) => r[k]))));
     layout[layoutKey(axis)] = yAxis;
     const c = colour(i);
     for (const [key, dash] of [[metric, 'solid'], [`val_${metric}`, 'dash']] as const) {
@@ -91,9 +96,14 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
       });
     }
   });
-  if (showLR && lr !== undefined) {
+  const lrValues = lr !== undefined ? h.rows.map((r) => r[lr]) : [];
+  const constantLR = constantValue(lrValues);
+  if (showLR && lr !== undefined && constantLR !== undefined) {
+    // A second axis for one value would only show a meaningless range around it.
+    data.push({ type: 'scatter', mode: 'lines', name: `learning rate ${formatNumber(constantLR)} (constant)`, x: [null], y: [null], yaxis: 'y', line: { color: '#7f7f7f', dash: 'dot', width: 1.5 }, hoverinfo: 'skip' });
+  } else if (showLR && lr !== undefined) {
     const axis = axisName(n);
-    layout[layoutKey(axis)] = { title: { text: 'learning rate' }, type: 'log', overlaying: 'y', side: 'right', anchor: 'x', showgrid: false, tickformat: '.0e', tickfont: { size: 10 } };
+    layout[layoutKey(axis)] = logAxis({ title: { text: 'learning rate' }, overlaying: 'y', side: 'right', anchor: 'x', showgrid: false, tickfont: { size: 10 } }, numbersOf(lrValues));
     data.push({
       type: 'scatter',
       mode: 'lines',

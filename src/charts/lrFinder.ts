@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { displayableFigure } from './figureDisplay';
+import { logAxis } from './ticks';
 import type { Figure, Trace } from './types';
 
 /** A suggested learning rate: the rate itself, or `{lr, loss?}`. */
@@ -78,7 +79,7 @@ export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}):
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Learning-rate range test') },
-      xaxis: { title: { text: 'learning rate' }, type: 'log' },
+      xaxis: logAxis({ title: { text: 'learning rate' } }, lrs),
       yaxis: { title: { text: 'loss' }, ...(yRange !== undefined ? { range: yRange } : {}) },
       shapes,
       height: 420,

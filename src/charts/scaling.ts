@@ -2,6 +2,7 @@ import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
+import { logAxis, numbersOf } from './ticks';
 import type { Figure, Trace } from './types';
 
 /** One measurement of a scaling experiment, e.g. `{x: batchSize, y: msPerStep, series: 'wasm'}`. */
@@ -105,8 +106,8 @@ export function scalingPlot(points: ScalingPoint[], options: ScalingPlotOptions 
     data,
     layout: {
       title: { text: plotlyText(options.title ?? 'Scaling') },
-      xaxis: { title: { text: plotlyText(options.xTitle ?? 'x') }, type: 'log' },
-      yaxis: { title: { text: plotlyText(options.yTitle ?? 'y') }, type: 'log' },
+      xaxis: logAxis({ title: { text: plotlyText(options.xTitle ?? 'x') } }, numbersOf(...data.map((t) => t.x))),
+      yaxis: logAxis({ title: { text: plotlyText(options.yTitle ?? 'y') } }, numbersOf(...data.map((t) => t.y))),
       height: 450,
     },
     config: { responsive: true, displaylogo: false },

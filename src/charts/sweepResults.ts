@@ -2,7 +2,8 @@ import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { isTableLike, metricMode, tableRows, type TableLike } from './history';
 import { displayableFigure } from './figureDisplay';
-import type { Figure, Trace } from './types';
+import { logAxis } from './ticks';
+import type { Axis, Figure, Trace } from './types';
 
 /** Options of {@link sweepResults}. */
 export interface SweepResultsOptions {
@@ -108,7 +109,8 @@ export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, o
     params.forEach((p, i) => {
       const nums = ok.map((r) => r[p]).filter((v): v is number => typeof v === 'number');
       const log = nums.length === ok.length && nums.every((v) => v > 0) && Math.max(...nums) / Math.min(...nums) >= 100;
-      layout[i === 0 ? 'xaxis' : `xaxis${i + 1}`] = { title: { text: plotlyText(p) }, domain: [i * (w + gap), i * (w + gap) + w], anchor: 'y', ...(log ? { type: 'log' } : {}) };
+      const axis: Axis = { title: { text: plotlyText(p) }, domain: [i * (w + gap), i * (w + gap) + w], anchor: 'y' };
+      layout[i === 0 ? 'xaxis' : `xaxis${i + 1}`] = log ? logAxis(axis, nums) : axis;
     });
     layout.yaxis = { title: { text: plotlyText(metric) } };
   }

@@ -2,7 +2,8 @@ import { ChartError, describeValue } from './errors';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
-import type { Figure, Trace } from './types';
+import { logAxis } from './ticks';
+import type { Axis, Figure, Trace } from './types';
 
 /** One measured time. Items with the same `group` share a colour and a legend entry. */
 export interface TimingItem {
@@ -26,6 +27,8 @@ export interface TimingBarsOptions {
   /** Log scale on the value axis. Defaults to `false`. */
   log?: boolean;
 }
+
+const TIME_UNITS = /^(ns|µs|us|ms|s|sec|min|h)$/;
 
 /** Bar chart of timings (`{label, value, group?}` items, or an object label → value). */
 export function timingBars(items: TimingItem[] | Record<string, number>, options: TimingBarsOptions = {}): Figure {
@@ -61,7 +64,9 @@ export function timingBars(items: TimingItem[] | Record<string, number>, options
     }
     return trace;
   });
-  const valueAxis = { title: { text: plotlyText(unit) }, ...(options.log === true ? { type: 'log' as const } : {}) };
+  // The axis says what is measured, not only the unit: "time (ms)".
+  const valueTitle: Axis = { title: { text: TIME_UNITS.test(unit) ? `time (${plotlyText(unit)})` : plotlyText(unit) } };
+  const valueAxis = options.log === true ? logAxis(valueTitle, sorted.map((it) => it.value)) : valueTitle;
   const labelAxis = horizontal ? { automargin: true, autorange: 'reversed' } : { automargin: true };
   return displayableFigure({
     data,

@@ -28,7 +28,10 @@ test('lossCurves: same figure from rows, a run result and a tfjs History', () =>
   assert.equal(byName(fig.data, 'acc').yaxis, 'y2', 'accuracy in its own panel');
   const lr = byName(fig.data, 'learning rate');
   assert.equal(lr.yaxis, 'y3');
-  assert.deepEqual(fig.layout.yaxis3, { title: { text: 'learning rate' }, type: 'log', overlaying: 'y', side: 'right', anchor: 'x', showgrid: false, tickformat: '.0e', tickfont: { size: 10 } });
+  assert.deepEqual(fig.layout.yaxis3, {
+    title: { text: 'learning rate' }, overlaying: 'y', side: 'right', anchor: 'x', showgrid: false, tickfont: { size: 10 },
+    type: 'log', tickmode: 'array', tickvals: [0.001, 0.002, 0.005, 0.01], ticktext: ['0.001', '0.002', '0.005', '0.01'],
+  });
   const best = byName(fig.data, 'best val_loss');
   assert.deepEqual([best.x, best.y], [[2], [0.7]]);
   assert.equal(fig.layout.shapes?.[0].x0, 2);
