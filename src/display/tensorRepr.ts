@@ -193,7 +193,7 @@ function tensorHtml(header: string, dtype: string, kept: number[][], cut: boolea
     .join('');
   return (
     `<div class="trainlab-tensor" style="overflow:auto;max-height:640px;"><table class="dataframe">` +
-    `<caption style="text-align:left">${escapeHtml(header)}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`
+    `<caption style="text-align:left;white-space:nowrap">${escapeHtml(header)}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`
   );
 }
 

@@ -92,7 +92,7 @@ describe('displayBundle: tensors', () => {
     const t2 = tf.tensor2d([[1, 2], [3, 4]]);
     assert.equal(
       bundleOf(t2)['text/html'],
-      '<div class="trainlab-tensor" style="overflow:auto;max-height:640px;"><table class="dataframe"><caption style="text-align:left">Tensor float32 [2, 2]</caption>' +
+      '<div class="trainlab-tensor" style="overflow:auto;max-height:640px;"><table class="dataframe"><caption style="text-align:left;white-space:nowrap">Tensor float32 [2, 2]</caption>' +
         '<thead><tr><th></th><th style="text-align:right">0</th><th style="text-align:right">1</th></tr></thead>' +
         '<tbody><tr><th>0</th><td style="text-align:right">1</td><td style="text-align:right">2</td></tr><tr><th>1</th><td style="text-align:right">3</td><td style="text-align:right">4</td></tr></tbody></table></div>',
     );
