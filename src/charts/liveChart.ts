@@ -78,6 +78,8 @@ export class LiveChart extends GuardedCallback {
   private readonly warned = new Set<string>();
   /** Between onTrainBegin and onTrainEnd / onTrainError. */
   private running = false;
+  /** Log keys the fit announced at train begin (tfjs `params.metrics`: `loss`, `acc`, `val_loss`, ...). */
+  private plannedKeys: string[] = [];
 
   constructor(private readonly options: LiveChartOptions = {}) {
     super();
@@ -115,13 +117,30 @@ export class LiveChart extends GuardedCallback {
       const pts = this.batchPoints.filter((_, i) => i % step === 0 || i === this.batchPoints.length - 1);
       extra.push({ type: 'scatter', mode: 'lines', name: 'loss (batch)', x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), line: { color: '#c7cbff', width: 1 }, yaxis: 'y', hoverinfo: 'skip' });
     }
-    if (this.rows.length === 0) {
+    // Before the first epoch: the panels the fit will log (tfjs's params.metrics), with no points yet.
+    const known = this.rows.length === 0 ? [Object.fromEntries(this.plannedKeys.map((k) => [k, Number.NaN]))] : this.rows;
+    if (known.length === 0 || Object.keys(known[0]).length === 0) {
       const layout: Layout = { title: { text: `${plotlyText(title)}${status}` }, height: 380, margin: { t: 60, r: 80, l: 70 }, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } } };
       placeLegendBelow(layout, extra.map((t) => t.name ?? ''));
       return { data: extra, layout, config: { responsive: true, displaylogo: false } };
     }
-    const rows = this.rows.map((r, i) => ({ ...r, epoch: i }));
-    return lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics: this.availableMetrics(rows), markBest: final }, extra);
+    const rows = known.map((r, i) => ({ ...r, epoch: i }));
+    const metrics = this.availableMetrics(rows);
+    const fig = lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final }, extra, this.legendNames(rows, metrics));
+    // The x axis spans the planned epochs from the first frame, so it does not rescale as points arrive.
+    if (epochs !== undefined && fig.layout.xaxis !== undefined) fig.layout.xaxis.range = [0.5, Math.max(epochs, this.rows.length) + 0.5];
+    return fig;
+  }
+
+  /**
+   * The legend entries the chart will have by the end (best-epoch marker, learning rate), so
+   * the legend, and with it the figure's height, is sized once, at the first frame.
+   */
+  private legendNames(rows: HistoryRow[], metrics: string[] | undefined): string[] {
+    const names = this.batchPoints.length > 0 || this.granularity === 'batch' ? ['loss (batch)'] : [];
+    for (const m of metrics ?? baseMetrics(rows)) for (const k of [m, `val_${m}`]) if (this.plannedKeys.includes(k) || rows.some((r) => k in r)) names.push(k);
+    names.push('learning rate 0.0001 (constant)', `best ${names.includes('val_loss') ? 'val_loss' : 'loss'}`);
+    return names;
   }
 
   /**
@@ -159,6 +178,7 @@ export class LiveChart extends GuardedCallback {
     const p = this.params ?? {};
     if (typeof p.steps === 'number' && p.steps > 0) this.stepsPerEpoch = p.steps;
     else if (typeof p.samples === 'number' && typeof p.batchSize === 'number' && p.batchSize > 0) this.stepsPerEpoch = Math.ceil(p.samples / p.batchSize);
+    this.plannedKeys = Array.isArray(p.metrics) ? (p.metrics as unknown[]).filter((k): k is string => typeof k === 'string') : [];
     this.display = this.options.display ?? getDisplay();
     this.chart = undefined;
     this.updater = undefined;
@@ -215,7 +235,8 @@ export class LiveChart extends GuardedCallback {
   private sendFinal(final: Figure): void {
     if (this.display === undefined) return;
     if (this.chart !== undefined) {
-      this.chart.update(final, { plotlyJson: true });
+      // Same MIME types as while training: the same renderer draws it, at the same size and look.
+      this.chart.update(final);
       this.updater?.update({ 'text/html': '', 'text/plain': '' });
     } else if (this.options.writeFileOutsideNotebook ?? true) {
       show(final, { display: this.display });

@@ -47,8 +47,11 @@ export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): 
   return displayableFigure(lossCurvesWith(run, options, []));
 }
 
-/** {@link lossCurves} with `extra` traces drawn first (liveChart's batch loss), the legend sized for them too. */
-export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, extra: Trace[]): Figure {
+/**
+ * {@link lossCurves} with `extra` traces drawn first (liveChart's batch loss), the legend sized
+ * for them too, or for `legendNames` when given (liveChart reserves room for entries that come later).
+ */
+export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, extra: Trace[], legendNames?: string[]): Figure {
   const h = normalizeHistory(run, 'lossCurves');
   const all = baseMetrics(h.rows);
   const metrics = options.metrics ?? all;
@@ -115,7 +118,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
     });
   }
   if (options.markBest ?? true) addBestMarker(data, layout, h, metrics, options.monitor);
-  placeLegendBelow(layout, data.map((t) => t.name ?? ''));
+  placeLegendBelow(layout, legendNames ?? data.map((t) => t.name ?? ''));
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
 

@@ -6,6 +6,14 @@ import { liveChart, ChartError } from '../../src';
 import { PLOTLY_MIME } from '../../src/charts';
 import { FakeDisplay } from '../display/fake';
 
+/** The figure a chart output's HTML draws (the JSON after `T.figs[id]=`). */
+function figureIn(bundle: Record<string, unknown>): { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string }; height: number; xaxis: { range?: number[] } } } {
+  const html = String(bundle['text/html']);
+  const start = html.lastIndexOf(']={"data"') + 2;
+  const end = html.indexOf(';T.', start);
+  return JSON.parse(html.slice(start, end).replace(/\\u003c/g, '<')) as ReturnType<typeof figureIn>;
+}
+
 function clock(): { now: () => number; advance(ms: number): void } {
   let t = 0;
   return { now: () => t, advance: (ms) => { t += ms; } };
@@ -37,8 +45,8 @@ test('liveChart: chart output fixed while training, throttled updates through a 
   await cb.onTrainEnd();
   assert.equal(chart.history.length, 2, 'one final update of the chart');
   const final = chart.history[1];
-  assert.deepEqual(Object.keys(final), [PLOTLY_MIME, 'text/html', 'text/plain']);
-  const fig = final[PLOTLY_MIME] as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
+  assert.deepEqual(Object.keys(final), ['text/html', 'text/plain'], 'the same MIME types as while live: drawn by the same renderer');
+  const fig = figureIn(final);
   assert.deepEqual(fig.data.map((t) => t.name), ['loss', 'val_loss', 'learning rate 0.01 (constant)', 'best val_loss']);
   assert.equal(fig.data[0].y.length, 6);
   assert.equal(fig.layout.title.text, '&lt;b&gt;run&lt;/b&gt;');
@@ -99,7 +107,8 @@ test('liveChart in a real model.fit (alone and next to a tfjs callback), no tens
     assert.deepEqual(cb.rows.map((r) => r.loss), h.history.loss);
     assert.deepEqual(Object.keys(cb.rows[0]).sort(), ['loss', 'mae', 'val_loss', 'val_mae']);
     const final = d.outputs[0].history[d.outputs[0].history.length - 1];
-    assert.ok(PLOTLY_MIME in final);
+    assert.ok(!(PLOTLY_MIME in final), 'final figure through the same renderer as the live one');
+    assert.equal(figureIn(final).data[0].y.length, 4);
   }
   // As a plain object (tfjs wraps it in CustomCallback and calls hooks unbound).
   const d = new FakeDisplay();
@@ -124,7 +133,7 @@ test("liveChart in trainlab's train: epochs, lr from the logs, final figure; los
   const run = await train(model, { x, y }, { epochs: 3, validationSplit: 0.25, loss: 'meanSquaredError' }, { callbacks: [cb] });
   assert.equal(cb.rows.length, 3);
   assert.ok(cb.rows.every((r) => typeof r.lr === 'number' && r.lr > 0), JSON.stringify(cb.rows));
-  const final = d.outputs[0].history[d.outputs[0].history.length - 1][PLOTLY_MIME] as { data: Array<{ name: string }> };
+  const final = figureIn(d.outputs[0].history[d.outputs[0].history.length - 1]) as unknown as { data: Array<{ name: string }> };
   assert.ok(final.data.some((t) => /^learning rate/.test(t.name)));
   const fig = charts.lossCurves(run);
   assert.deepEqual(fig.data.map((t) => t.name).slice(0, 2), ['loss', 'val_loss']);
@@ -147,7 +156,7 @@ test('liveChart metrics missing from the logs: warns once naming them and the av
     "liveChart: metric 'f1' is not in the training logs. Available: loss, acc. Charting acc, loss instead; fix the metrics option (names as the logs have them, without val_) or compile the model with the metric.",
   );
   assert.equal(cb.updates, 3, 'every epoch charted');
-  const final = d.outputs[0].history[1][PLOTLY_MIME] as { data: Array<{ name: string; yaxis: string }> };
+  const final = figureIn(d.outputs[0].history[1]) as unknown as { data: Array<{ name: string; yaxis: string }> };
   assert.deepEqual(final.data.map((tr) => [tr.name, tr.yaxis]), [['acc', 'y'], ['val_acc', 'y'], ['loss', 'y2'], ['val_loss', 'y2'], ['best val_loss', 'y2']]);
 });
 
@@ -174,7 +183,7 @@ test('liveChart onTrainError ends the chart with the epochs so far, once; nothin
   await cb.onTrainEnd();
   const chart = d.outputs[0];
   assert.equal(chart.history.length, 2, 'one final figure');
-  const fig = chart.history[1][PLOTLY_MIME] as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
+  const fig = figureIn(chart.history[1]) as unknown as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
   assert.equal(fig.layout.title.text, 'Training — stopped by an error after 2 epochs');
   assert.deepEqual(fig.data[0].y, [1, 0.5]);
   assert.deepEqual(d.outputs[1].history[d.outputs[1].history.length - 1], { 'text/html': '', 'text/plain': '' }, 'updater emptied');
@@ -186,13 +195,13 @@ test('liveChart onTrainError ends the chart with the epochs so far, once; nothin
   await ok.onTrainEnd();
   await ok.onTrainError(new Error('late'));
   assert.equal(d2.outputs[0].history.length, 2);
-  assert.equal((d2.outputs[0].history[1][PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text, 'Training');
+  assert.equal((figureIn(d2.outputs[0].history[1]) as unknown as { layout: { title: { text: string } } }).layout.title.text, 'Training');
   // Failing before the first epoch ended: the chart says so instead of staying at "epoch 0".
   const d3 = new FakeDisplay();
   const early = liveChart({ display: d3 });
   await early.onTrainBegin();
   await early.onTrainError(new Error('shape mismatch'));
-  assert.equal((d3.outputs[0].history[1][PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text, 'Training — stopped by an error before the first epoch ended');
+  assert.equal((figureIn(d3.outputs[0].history[1]) as unknown as { layout: { title: { text: string } } }).layout.title.text, 'Training — stopped by an error before the first epoch ended');
 });
 
 test("train calls onTrainError when the fit throws: liveChart gets its final figure, the fit's error is rethrown", async () => {
@@ -208,7 +217,7 @@ test("train calls onTrainError when the fit throws: liveChart gets its final fig
   await assert.rejects(train(model, { x, y }, { epochs: 6, loss: 'meanSquaredError' }, { callbacks: [cb, failing], progress: false }), /disk full/);
   assert.equal(cb.rows.length, 3, 'liveChart saw epochs 0-2 (it runs before the failing callback)');
   const chart = d.outputs[0];
-  const fig = chart.history[chart.history.length - 1][PLOTLY_MIME] as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
+  const fig = figureIn(chart.history[chart.history.length - 1]) as unknown as { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string } } };
   assert.ok(fig !== undefined, 'final figure with plotly JSON sent');
   assert.equal(fig.layout.title.text, 'Training — stopped by an error after 3 epochs');
   assert.equal(fig.data[0].y.length, 3);
@@ -217,4 +226,27 @@ test("train calls onTrainError when the fit throws: liveChart gets its final fig
   assert.equal(again.end, 'completed');
   tf.dispose([x, y]);
   model.dispose();
+});
+
+test('liveChart: the first frame has the final size (panels from the fit\'s params.metrics), the x axis spans the planned epochs', async () => {
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 0 });
+  cb.setParams({ epochs: 4, metrics: ['loss', 'acc', 'val_loss', 'val_acc'] });
+  await cb.onTrainBegin();
+  const [chart, updater] = d.outputs;
+  const first = figureIn(chart.history[0]);
+  const sizes = [first.layout.height];
+  for (let e = 0; e < 4; e++) {
+    await cb.onEpochBegin(e);
+    await cb.onEpochEnd(e, { loss: 1 / (e + 1), acc: 0.5 + e / 10, val_loss: 1.1 / (e + 1), val_acc: 0.45 + e / 10, lr: e < 2 ? 0.01 : 0.001 });
+    sizes.push(figureIn(updater.history[updater.history.length - 1]).layout.height);
+  }
+  await cb.onTrainEnd();
+  const final = figureIn(chart.history[chart.history.length - 1]);
+  sizes.push(final.layout.height);
+  assert.equal(first.layout.height, 260 * 2 + 120 - 40 + 62 + 2 * 28 + 8, 'two panels and a two-row legend from the first frame');
+  assert.deepEqual(new Set(sizes).size, 1, `one height throughout: ${sizes.join(', ')}`);
+  assert.deepEqual(first.layout.xaxis.range, [0.5, 4.5]);
+  assert.deepEqual(final.layout.xaxis.range, [0.5, 4.5]);
+  assert.ok(final.data.some((t) => t.name === 'best val_loss'));
 });
