@@ -329,8 +329,22 @@ for (const front of FRONT_ENDS) {
     const shot = async (step: string, target?: { file: string; cell: number }): Promise<void> => {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       const file = path.join(SCREENSHOTS, `${front.name}-${step}.png`);
-      if (target === undefined) await page!.screenshot({ path: file });
-      else await page!.locator(`[data-fe-cell="${target.cell}"]`).screenshot({ path: file });
+      if (target === undefined) {
+        await page!.screenshot({ path: file });
+        return;
+      }
+      const cell = page!.locator(`[data-fe-cell="${target.cell}"]`);
+      const box = await cell.boundingBox();
+      const viewport = page!.viewportSize()!;
+      // The notebook scrolls inside its own panel: a cell taller than the window is cut off, so grow the window for it.
+      const tall = box !== null && box.height > viewport.height - 200;
+      if (tall) {
+        await page!.setViewportSize({ width: viewport.width, height: Math.ceil(box.height) + 300 });
+        await fe(page!).charts(target.file, target.cell);
+        await sleep(300);
+      }
+      await cell.screenshot({ path: file });
+      if (tall) await page!.setViewportSize(viewport);
     };
 
     /** Opens `file` in a fresh page and waits for its kernel to be idle. */
@@ -423,12 +437,12 @@ for (const front of FRONT_ENDS) {
 
     /** Runs one cell and waits for it to finish. */
     const runCell = async (file: string, index: number, ms: number): Promise<CellState> => {
-      const before = (await fe(page!).progress(file)).cells[index].count;
+      const countBefore = (await fe(page!).progress(file)).cells[index].count;
       await fe(page!).run(file, index);
       await waitFor(file, `cell ${index} to finish`, ms, async () => {
         const st = await fe(page!).progress(file);
         const c = st.cells[index];
-        return st.status === 'idle' && c.count !== null && c.count !== before && !c.running ? true : undefined;
+        return st.status === 'idle' && c.count !== null && c.count !== countBefore && !c.running ? true : undefined;
       });
       return (await fe(page!).state(file)).cells[index];
     };
@@ -530,7 +544,7 @@ for (const front of FRONT_ENDS) {
         }
       });
 
-      test('liveChart in train grows in place: same element, more points, never blank', async () => {
+      test('liveChart in train grows in place: same element, more points, never blank', async (t) => {
         const t0 = Date.now();
         await fe(page!).run(file, LIVE);
         const samples: LiveSample[] = [];
@@ -558,6 +572,7 @@ for (const front of FRONT_ENDS) {
         assert.ok(first >= 0, `${where(file, `, cell ${LIVE}`)} the live chart showed points during training: ${JSON.stringify(samples.slice(0, 5))}`);
         const live = during.slice(first);
         const counts = [...new Set(live.map((s) => s.points))];
+        t.diagnostic(`${front.title}: ${live.length} samples while training, point counts ${counts.join(' ')}`);
         assert.ok(counts.length >= 3, `${where(file, `, cell ${LIVE}`)} the trace grew in at least 3 steps while sampled; counts seen: ${counts.join(', ')}`);
         for (const [k, s] of live.entries()) {
           const ctx = `${where(file, `, cell ${LIVE}`)} sample ${k} at ${s.t} ms: ${JSON.stringify(s)}`;
@@ -602,9 +617,9 @@ for (const front of FRONT_ENDS) {
         { what: 'model.fit(..., {callbacks: [liveChart()]})', cell: LONG_FIT, after: AFTER_FIT, line: /^model\.fit: stopped by the stop button after epoch \d+ of 2000 \(the model keeps its weights\)$/, afterText: /epochs run: \d+\nprediction shape: 3x1/, step: 'stop-fit' },
       ];
       for (const stop of STOPS) {
-        test(`■ in the toolbar stops a long ${stop.what} within 2 s with one line; the next cell uses its results`, async () => {
+        test(`■ in the toolbar stops a long ${stop.what} within 2 s with one line; the next cell uses its results`, async (t) => {
           const ctxCell = where(file, `, cell ${stop.cell}`);
-          const before = (await fe(page!).progress(file)).cells[stop.cell].count;
+          const countBefore = (await fe(page!).progress(file)).cells[stop.cell].count;
           await fe(page!).run(file, stop.cell);
           await sleep(3000);
           const running = await fe(page!).state(file);
@@ -620,7 +635,7 @@ for (const front of FRONT_ENDS) {
           while (Date.now() < end) {
             const st = await fe(page!).progress(file);
             const c = st.cells[stop.cell];
-            if (st.status === 'idle' && c.count !== null && c.count !== before && !c.running) {
+            if (st.status === 'idle' && c.count !== null && c.count !== countBefore && !c.running) {
               finished = await fe(page!).state(file);
               break;
             }
@@ -638,6 +653,7 @@ for (const front of FRONT_ENDS) {
             );
           }
           const cell = finished.cells[stop.cell];
+          t.diagnostic(`${front.title}: the cell finished ${took} ms after the click`);
           const ctx = `${ctxCell} (finished ${took} ms after the click) ${describeOutputs(cell)}`;
           assert.deepEqual(cell.outputs.filter((o) => o.type === 'error'), [], `${ctx}: no error output`);
           const lines = cell.outputs.filter((o) => o.type === 'stream').flatMap((o) => (o.text ?? '').split('\n')).filter((l) => l.includes('stopped by the stop button'));
