@@ -7,7 +7,7 @@
 export { TrainlabError } from './util/errors';
 
 // Backends and reproducibility
-export { useBackend, BackendError, BACKEND_NAMES, setSeed } from './backend';
+export { useBackend, BackendError, BACKEND_NAMES, setSeed, wasmThreads, MAX_THREADS } from './backend';
 export type { BackendName, UseBackendOptions } from './backend';
 export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from './kernels';
 

@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { silenceCpuBanner } from './banner';
 import { didYouMean } from '../util/names';
+import { defaultThreads, startWasm, threadsProblem, threadsUnsupported, wasmStarted, wasmThreads } from './threads';
 import { fastKernelsWanted, installFastKernels } from '../kernels';
 import { TrainlabError } from '../util/errors';
 
@@ -15,6 +16,12 @@ export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-n
 export interface UseBackendOptions {
   /** Print nothing. Defaults to false: one line names the backend chosen. */
   quiet?: boolean;
+  /**
+   * Threads of the wasm backend's matrix products and convolutions (XNNPACK's pool), 1 to 8.
+   * Fixed when wasm first starts in a process (restart the kernel to change it). Defaults
+   * to `TRAINLAB_THREADS`, else the machine's cores (at most 8).
+   */
+  threads?: number;
 }
 
 /** Thrown when a backend name is unknown or a requested backend cannot load. */
@@ -50,6 +57,11 @@ export function currentBackend(): BackendName | undefined {
  */
 export async function useBackend(name?: string, options: UseBackendOptions = {}): Promise<BackendName> {
   silenceCpuBanner();
+  if (options.threads !== undefined) {
+    const problem = threadsProblem(options.threads, 'useBackend');
+    if (problem !== undefined) throw new BackendError(problem);
+  }
+  wantedThreads = options.threads;
   const fromEnv = process.env.TRAINLAB_BACKEND;
   const requested = name ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined);
   const source = name !== undefined ? 'requested' : requested !== undefined ? 'TRAINLAB_BACKEND' : 'auto';
@@ -69,7 +81,8 @@ export async function useBackend(name?: string, options: UseBackendOptions = {})
   // Explicit, not a side effect of importing: wasm gets trainlab's kernels (see installFastKernels).
   if (result === 'wasm' && fastKernelsWanted()) installFastKernels();
   for (const hook of readyHooks) hook(result);
-  if (options.quiet !== true) console.log(`trainlab: using the ${result} backend (${source}${why})`);
+  const threads = result === 'wasm' ? `, ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'}` : '';
+  if (options.quiet !== true) console.log(`trainlab: using the ${result} backend (${source}${threads}${why})`);
   return result;
 }
 
@@ -117,6 +130,8 @@ async function activate(name: BackendName): Promise<string | undefined> {
     } catch (error) {
       return `'wasm' needs @tensorflow/tfjs-backend-wasm, which did not load (${errorText(error)}). Run 'npm install' in the trainlab folder.`;
     }
+    const failure = await startWasmOnce();
+    if (failure !== undefined) return failure;
   }
   try {
     const ok = await tf.setBackend(name);
@@ -126,6 +141,39 @@ async function activate(name: BackendName): Promise<string | undefined> {
     return `tfjs could not initialise the '${name}' backend: ${errorText(error)}`;
   }
   return undefined;
+}
+
+/** `options.threads` of the current useBackend call. */
+let wantedThreads: number | undefined;
+let saidNoThreads = false;
+
+/** Starts wasm with the wanted thread count, or checks that the running one has it. */
+async function startWasmOnce(): Promise<string | undefined> {
+  if (wasmStarted()) {
+    const running = wasmThreads();
+    if (wantedThreads !== undefined && wantedThreads !== running) {
+      throw new BackendError(
+        `useBackend: the wasm backend already runs with ${running} thread${running === 1 ? '' : 's'}, and its thread count is fixed when it starts. ` +
+          `Restart the kernel (or process) and call useBackend('wasm', { threads: ${wantedThreads} }) before anything else uses wasm, or set TRAINLAB_THREADS=${wantedThreads}.`,
+      );
+    }
+    return undefined;
+  }
+  const fallback = defaultThreads();
+  if ('problem' in fallback && wantedThreads === undefined) throw new BackendError(fallback.problem);
+  let threads = wantedThreads ?? (fallback as { threads: number }).threads;
+  const unsupported = threads > 1 ? threadsUnsupported() : undefined;
+  if (unsupported !== undefined) {
+    if (!saidNoThreads) console.log(`trainlab: ${threads} wasm threads requested, but ${unsupported}; running on one thread.`);
+    saidNoThreads = true;
+    threads = 1;
+  }
+  try {
+    const started = await startWasm(threads);
+    return started.ok ? undefined : `tfjs could not initialise the 'wasm' backend.`;
+  } catch (error) {
+    return `tfjs could not initialise the 'wasm' backend: ${errorText(error)}`;
+  }
 }
 
 /** Loads the first installed native package; returns why none could be used. */

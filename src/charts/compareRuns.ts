@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { metricMode, normalizeHistory, type HistoryInput, type NormalizedHistory } from './history';
 import { colour } from './palette';
@@ -55,6 +56,7 @@ export type RunsInput = HistoryInput[] | Record<string, HistoryInput>;
  * `learningRate=0.01, batchSize=32`.
  */
 export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): Figure {
+  checkChartOptions('compareRuns', options);
   const entries: Array<[string | undefined, HistoryInput]> = Array.isArray(runs) ? runs.map((r) => [undefined, r]) : Object.entries(runs);
   if (entries.length === 0) throw new ChartError('compareRuns: no runs given. Pass an array of run results (or an object name → run) with at least one run.');
   const hs: NormalizedHistory[] = entries.map(([name, run], i) => {

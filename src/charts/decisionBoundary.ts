@@ -3,6 +3,7 @@ import { GuardedCallback } from '../callbacks/fitGuard';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { displayableFigure } from './figureDisplay';
 import { liveUpdateHtml } from './html';
@@ -143,6 +144,7 @@ function classColourscale(k: number): Array<[number, string]> {
  * over-fitting. For 2-D classification; returns a plain Plotly figure. Creates no lasting tensors.
  */
 export function decisionBoundary(model: Predictor, data: BoundaryData, options: DecisionBoundaryOptions = {}): Figure {
+  checkChartOptions('decisionBoundary', options);
   checkInputs(WHERE, model, data);
   return displayableFigure(boundaryFigure(model, data, checkOptions(WHERE, options, 100)));
 }
@@ -226,6 +228,7 @@ export class DecisionBoundaryCallback extends GuardedCallback {
     if (options === null || typeof options !== 'object') {
       throw new ChartError(`${where}: expected an options object with data, received ${describeValue(options)}. Pass e.g. decisionBoundaryCallback({data: train, every: 5}).`);
     }
+    checkChartOptions(where, options);
     const every = options.every ?? 5;
     if (!(Number.isInteger(every) && every >= 1)) {
       throw new ChartError(`${where}: every must be a whole number of epochs >= 1, received ${describeValue(every)}. Pass e.g. every: 5.`);

@@ -1,9 +1,10 @@
-import { issueFromMessage, tensorText, TrainlabError, type IssueFields } from '../util/errors';
+import { issueFromMessage, tensorText, TrainlabError, type IssueFields, type ValidationIssue } from '../util/errors';
 
 /** Invalid input to a chart builder, `show` or `liveChart`; the message says how to fix it. */
 export class ChartError extends TrainlabError {
-  constructor(message: string, fields: IssueFields = {}) {
-    super(message, [issueFromMessage(message, fields)]);
+  /** `fields` (or `issues`, for several problems) say which field and value the message is about. */
+  constructor(message: string, fields: IssueFields | ValidationIssue[] = {}) {
+    super(message, Array.isArray(fields) ? fields : [issueFromMessage(message, fields)]);
     this.name = 'ChartError';
   }
 }

@@ -3,6 +3,7 @@ import { GuardedCallback } from '../callbacks/fitGuard';
 import { getDisplay } from '../display';
 import type { Display, DisplayHandle } from '../display/types';
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { baseMetrics, type HistoryRow } from './history';
 import { liveUpdateHtml } from './html';
@@ -83,6 +84,7 @@ export class LiveChart extends GuardedCallback {
 
   constructor(private readonly options: LiveChartOptions = {}) {
     super();
+    checkChartOptions('liveChart', options);
     const every = options.updateEveryMs ?? 500;
     if (typeof every !== 'number' || !(every >= 0) || !Number.isFinite(every)) {
       throw new ChartError(`liveChart: updateEveryMs must be a finite number >= 0, received ${describeValue(every)}. Pass e.g. updateEveryMs: 500.`);

@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { baseMetrics, bestIndex, lrKey, metricMode, normalizeHistory, type HistoryInput } from './history';
 import { colour } from './palette';
@@ -44,6 +45,7 @@ function layoutKey(axis: string): string {
  * a tfjs `History` or an array of epoch rows.
  */
 export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): Figure {
+  checkChartOptions('lossCurves', options);
   return displayableFigure(lossCurvesWith(run, options, []));
 }
 

@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
@@ -46,6 +47,7 @@ function linspace(lo: number, hi: number, n: number): number[] {
 
 /** A 2-D contour plot of `f` over a grid with optimizer trajectories (start ○, end ×) drawn on top. */
 export function lossSurface(options: LossSurfaceOptions): Figure {
+  checkChartOptions('lossSurface', options);
   if (typeof options?.f !== 'function') throw new ChartError(`lossSurface: f must be a function (x, y) => loss, received ${describeValue(options?.f)}.`);
   const [x0, x1] = checkRange('xRange', options.xRange);
   const [y0, y1] = checkRange('yRange', options.yRange);

@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { displayableFigure } from './figureDisplay';
 import { logAxis } from './ticks';
@@ -37,6 +38,7 @@ function nearestIndex(lrs: number[], lr: number): number {
 
 /** Loss against learning rate on a log x axis, with each suggested rate marked. */
 export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}): Figure {
+  checkChartOptions('lrFinder', options);
   const { lrs, losses } = result ?? ({} as LrFinderResult);
   if (!Array.isArray(lrs) || !Array.isArray(losses) || lrs.length === 0) {
     throw new ChartError(`lrFinder: result must have non-empty arrays lrs and losses (what findLearningRate returns); received ${describeValue(result)}.`);

@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
@@ -74,6 +75,7 @@ export interface ScalingPlotOptions {
 
 /** Log-log plot of measurements per series with each series' fitted slope. */
 export function scalingPlot(points: ScalingPoint[], options: ScalingPlotOptions = {}): Figure {
+  checkChartOptions('scalingPlot', options);
   if (!Array.isArray(points) || points.length === 0) {
     throw new ChartError(`scalingPlot: points must be a non-empty array of {x, y, series?}, received ${describeValue(points)}.`);
   }

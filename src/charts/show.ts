@@ -4,6 +4,7 @@ import * as path from 'path';
 import { getDisplay } from '../display';
 import type { Display } from '../display/types';
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { isTableLike, type TableLike } from './history';
 import { assertFigure, standalonePage, titleText } from './html';
 import { ChartOutput } from './output';
@@ -67,6 +68,7 @@ export function show(input: Showable, options: ShowOptions = {}): void {
 
 /** {@link show}, returning the chart output (to update later) or the file it wrote. */
 export function showOutput(input: Showable, options: ShowOptions = {}): ShowResult {
+  checkChartOptions('show', options);
   const display = options.display ?? getDisplay();
   if (isFigure(input)) {
     assertFigure(input, 'show');

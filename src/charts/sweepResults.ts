@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { isTableLike, metricMode, tableRows, type TableLike } from './history';
 import { displayableFigure } from './figureDisplay';
@@ -37,6 +38,7 @@ function cellOf(v: unknown): Cell | undefined {
  * counted in the title.
  */
 export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, options: SweepResultsOptions = {}): Figure {
+  checkChartOptions('sweepResults', options);
   const all = isTableLike(rows) ? tableRows(rows) : rows;
   if (!Array.isArray(all) || all.length === 0) {
     throw new ChartError(`sweepResults: expected a DataFrame or a non-empty array of row objects, received ${describeValue(rows)}.`);

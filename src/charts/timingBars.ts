@@ -1,4 +1,5 @@
 import { ChartError, describeValue } from './errors';
+import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
@@ -32,6 +33,7 @@ const TIME_UNITS = /^(ns|µs|us|ms|s|sec|min|h)$/;
 
 /** Bar chart of timings (`{label, value, group?}` items, or an object label → value). */
 export function timingBars(items: TimingItem[] | Record<string, number>, options: TimingBarsOptions = {}): Figure {
+  checkChartOptions('timingBars', options);
   const list: TimingItem[] = Array.isArray(items) ? items : Object.entries(items ?? {}).map(([label, value]) => ({ label, value }));
   if (list.length === 0) throw new ChartError('timingBars: no timings given. Pass e.g. [{label: "cpu", value: 120}] or {cpu: 120}.');
   list.forEach((it, i) => {

@@ -92,18 +92,29 @@ function scaleAll(kind: Scaler['kind'], first: unknown, others: Scalable[]): unk
     const split = first as Record<string, Scalable>;
     const scaler = fit(kind, featuresOf(split.train, where, 0));
     const keys = Object.keys(split);
+    const scaled = scaleParts(keys.map((key) => split[key]), scaler, where, (i) => (keys[i] === 'train' ? 0 : i + 1));
     const out: Record<string, unknown> = { scaler };
     keys.forEach((key, i) => {
-      out[key] = scalePart(split[key], scaler, where, key === 'train' ? 0 : i + 1);
+      out[key] = scaled[i];
     });
     return out;
   }
   const parts = [first as Scalable, ...others];
   const scaler = fit(kind, featuresOf(parts[0], where, 0));
-  return Object.assign(
-    parts.map((part, i) => scalePart(part, scaler, where, i)),
-    { scaler },
-  );
+  return Object.assign(scaleParts(parts, scaler, where, (i) => i), { scaler });
+}
+
+/** Every part scaled, or none: a part that fails disposes the ones already scaled. */
+function scaleParts(parts: Scalable[], scaler: Scaler, where: string, indexOf: (i: number) => number): Scalable[] {
+  const done: Scalable[] = [];
+  try {
+    parts.forEach((part, i) => done.push(scalePart(part, scaler, where, indexOf(i))));
+    return done;
+  } catch (error) {
+    // Only what scalePart made: the scaled x and the copied y (other fields are the caller's).
+    tf.dispose(done.flatMap((d) => (d instanceof tf.Tensor ? [d] : [d.x, ...(d.y instanceof tf.Tensor ? [d.y] : [])])));
+    throw error;
+  }
 }
 
 /**

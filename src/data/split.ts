@@ -47,6 +47,24 @@ export function takeRows<D extends XY>(data: D, indices: number[]): D {
  * classes, a loaded set's raw `frame`) are shared by the parts as they are. Rounds each
  * part's size to the nearest row; a requested part that would get no rows is an error.
  */
+/**
+ * stratify groups rows by label value: a continuous target would make every value its own
+ * class (and the smaller parts come out empty), so say that instead.
+ */
+function continuousTargetCheck(y: tf.Tensor): void {
+  if (y.rank === 2 && y.shape[1]! > 1) return; // one-hot rows: classes by argMax
+  const values = y.dataSync();
+  const fractional = values.findIndex((v) => !Number.isInteger(v));
+  const distinct = new Set(values).size;
+  if (fractional < 0 && !(values.length >= 10 && distinct > values.length / 2)) return;
+  const cause = fractional >= 0 ? `data.y holds non-integer values (${values[fractional]} in row ${fractional})` : `data.y has ${distinct} distinct values in ${values.length} rows`;
+  throw new DataError(
+    `splitData: stratify: true splits each class separately, but ${cause}: it looks continuous, so every value became a class of its own. ` +
+      'Bin the target into classes first (e.g. quantiles), or pass stratify: false.',
+    { path: 'stratify', received: true, expected: 'class labels in data.y' },
+  );
+}
+
 export function splitData<D extends XY>(data: D, options: SplitOptions = {}): Split<D> {
   checkDataOptions('splitData', options);
   const { validation = 0.2, test = 0.2, seed = 0, stratify = false } = options;
@@ -65,6 +83,7 @@ export function splitData<D extends XY>(data: D, options: SplitOptions = {}): Sp
     if (task === 'regression') {
       throw new DataError('splitData: stratify: true needs class labels but data.task is \'regression\'. Pass stratify: false for regression data.');
     }
+    continuousTargetCheck(data.y);
     const labels = classIndices(data.y);
     const byClass = new Map<number, number[]>();
     labels.forEach((label, i) => byClass.set(label, [...(byClass.get(label) ?? []), i]));

@@ -8,6 +8,8 @@
 /** The parts of the tfjs wasm backend's emscripten module that the SIMD module uses. */
 interface EmscriptenModule {
   asm?: { memory?: WebAssembly.Memory };
+  /** The threaded build creates its (shared) memory in JS and imports it. */
+  wasmMemory?: WebAssembly.Memory;
 }
 
 /**
@@ -194,11 +196,13 @@ function funcType(params: number[]): number[] {
   return [0x60, ...uleb(params.length), ...params, 0];
 }
 
-function moduleBytes(): Uint8Array {
+/** A shared memory (the threaded build's) must be imported as shared, with tfjs's 4 GiB maximum (65536 pages). */
+function moduleBytes(shared = false): Uint8Array {
+  const limits = shared ? [0x03, 0x00, 0x80, 0x80, 0x04] : [0x00, 0x00];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [4, ...funcType([...Array(8).fill(I32), ...Array(7).fill(F32)]), ...funcType(Array(5).fill(I32)), ...funcType(Array(4).fill(I32)), ...funcType(Array(6).fill(I32))]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
     ...section(3, [4, 0, 1, 2, 3]),
     ...section(7, [4, ...name('adam'), 0x00, 0, ...name('sumRows'), 0x00, 1, ...name('transpose'), 0x00, 2, ...name('addRows'), 0x00, 3]),
     ...section(10, [4, ...adamBody(), ...sumRowsBody(), ...transposeBody(), ...addRowsBody()]),
@@ -212,12 +216,13 @@ const instances = new WeakMap<WebAssembly.Memory, SimdOps | null>();
  * WebAssembly has no SIMD or the backend's memory cannot be reached (callers then use JS).
  */
 export function simdOps(wasmModule: unknown): SimdOps | undefined {
-  const memory = (wasmModule as EmscriptenModule).asm?.memory;
+  const module = wasmModule as EmscriptenModule;
+  const memory = module.asm?.memory ?? module.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
   let ops = instances.get(memory);
   if (ops === undefined) {
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as unknown as ArrayBuffer), { env: { memory } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(memory.buffer instanceof SharedArrayBuffer) as unknown as ArrayBuffer), { env: { memory } });
       const { adam, sumRows, transpose, addRows } = instance.exports;
       ops = { adam: adam as AdamSimd, sumRows: sumRows as SumRowsSimd, transpose: transpose as TransposeSimd, addRows: addRows as AddRowsSimd };
     } catch {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './errors';
+import { checkModelOptions } from './options';
 import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec, hiddenLayerArgs, addBatchNormActivation } from './common';
 import { normalizeInputShape } from './mlp';
 
@@ -43,9 +44,7 @@ export interface CnnOptions {
  */
 export function cnn(options: CnnOptions): tf.LayersModel {
   const where = 'models.cnn';
-  if (options === null || typeof options !== 'object') {
-    throw new ModelError(`${where}: expected an options object, received ${JSON.stringify(options)}. Pass e.g. models.cnn({inputShape: [28, 28, 1], classes: 10}).`);
-  }
+  checkModelOptions(where, options);
   const { filters = [16, 32], kernelSize = 3, pool = 2, padding = 'same', dense = [64], dropout = 0, batchNorm = false, activation = 'relu', l1 = 0, l2 = 0, seed, name = 'cnn' } = options;
   const inputShape = normalizeInputShape(where, options.inputShape);
   if (inputShape.length !== 3) {

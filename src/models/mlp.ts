@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './errors';
+import { checkModelOptions } from './options';
 import { checkRate, checkSeed, checkWhole, kernelInitializer, kernelRegularizer, outputLayerArgs, type Activation, type OutputSpec, hiddenLayerArgs, addBatchNormActivation } from './common';
 
 export interface MlpOptions {
@@ -39,9 +40,7 @@ export function normalizeInputShape(where: string, inputShape: unknown): number[
  */
 export function mlp(options: MlpOptions): tf.LayersModel {
   const where = 'models.mlp';
-  if (options === null || typeof options !== 'object') {
-    throw new ModelError(`${where}: expected an options object, received ${JSON.stringify(options)}. Pass e.g. models.mlp({inputShape: [2], hidden: [16], output: {classes: 2}}).`);
-  }
+  checkModelOptions(where, options);
   const { hidden = [32], activation = 'relu', dropout = 0, l1 = 0, l2 = 0, batchNorm = false, seed, name = 'mlp' } = options;
   const inputShape = normalizeInputShape(where, options.inputShape);
   if (!Array.isArray(hidden)) {

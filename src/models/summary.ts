@@ -2,6 +2,7 @@ import { inspect } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { getDisplay } from '../display';
 import type { Display } from '../display/types';
+import { checkModelOptions } from './options';
 import { escapeHtml } from '../charts/escape';
 import { ModelError } from './errors';
 
@@ -120,6 +121,7 @@ export function summary(model: tf.LayersModel, options: SummaryOptions = {}): Mo
   if (!(model instanceof tf.LayersModel)) {
     throw new ModelError(`summary: model must be a tfjs LayersModel (e.g. from models.mlp or tf.sequential), received ${model === null ? 'null' : typeof model}. Pass the model itself.`);
   }
+  checkModelOptions('summary', options);
   const rows = model.layers.map((layer): SummaryRow => {
     const size = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + count(w.shape), 0);
     const trainable = size(layer.trainableWeights);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { agree, anyNumber, optionIssues, type SchemaAgrees } from '../util/options';
 import { describe, joinPath, type ValidationIssue } from '../config/issues';
 import { Adadelta, Adagrad, Adam, Adamax, AdamW, Momentum, RMSprop, SGD } from './classes';
 import type { ClipOptions } from './clipping';
@@ -11,11 +13,16 @@ import {
   type ResolvedOptimizerOptions,
 } from './spec';
 
+// Unknown keys only: createOptimizer words the learning rate's range itself.
+const defaultsSchema = z.strictObject({ learningRate: anyNumber.optional() });
+
 /** Fallbacks used when the spec itself does not say. */
 export interface OptimizerDefaults {
   /** Learning rate when the spec has none (> 0, ≤ 10). Defaults to the optimizer's Keras default. */
   learningRate?: number;
 }
+
+agree<SchemaAgrees<OptimizerDefaults, typeof defaultsSchema>>();
 
 /**
  * Builds a tfjs optimizer usable in `model.compile({optimizer})`, `model.fit` and
@@ -38,6 +45,8 @@ export function createOptimizer(spec: OptimizerSpec, defaults?: OptimizerDefault
     });
   } else if (fallback !== undefined && !validLearningRate(fallback)) {
     issues.push(learningRateIssue(joinPath('defaults', 'learningRate'), fallback));
+  } else if (defaults !== undefined) {
+    issues.push(...optionIssues(defaultsSchema, defaults, 'defaults'));
   }
   if (!checked.ok || issues.length > 0) throw new OptimizerError('createOptimizer', issues);
   return build(checked.value, fallback);

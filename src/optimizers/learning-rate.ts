@@ -22,6 +22,20 @@ function isOptimizer(value: unknown): value is tf.Optimizer {
 }
 
 function requireOptimizer(component: string, opt: unknown): asserts opt is tf.Optimizer {
+  const model = opt as { layers?: unknown; getClassName?: unknown; optimizer?: unknown; name?: unknown } | null;
+  if (typeof model === 'object' && model !== null && Array.isArray(model.layers) && typeof model.getClassName === 'function') {
+    const compiled = isOptimizer(model.optimizer);
+    throw new OptimizerError(component, [
+      {
+        path: 'optimizer',
+        received: opt,
+        expected: 'a tf.Optimizer',
+        message: compiled
+          ? `expects the optimizer, not the model; received the model '${String(model.name)}'. Pass model.optimizer.`
+          : `expects the optimizer, not the model; received the model '${String(model.name)}', which has no optimizer yet. Compile it (or train it) first, then pass model.optimizer.`,
+      },
+    ]);
+  }
   if (!isOptimizer(opt)) {
     throw new OptimizerError(component, [
       {

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../backend/seed';
 import { describe, RegularizationError } from './errors';
+import { checkRegularizationOptions, type GaussianNoiseOptions, type MixupOptions, type RandomFlipOptions, type RandomShiftOptions } from './options';
+
+export type { GaussianNoiseOptions, MixupOptions, RandomFlipOptions, RandomShiftOptions } from './options';
 
 function checkTensor(fn: string, field: string, value: unknown, rank?: number): tf.Tensor {
   if (!(value instanceof tf.Tensor)) {
@@ -26,31 +29,16 @@ function randomSource(seed: number | undefined): () => number {
   return seed === undefined ? Math.random : mulberry32(seed);
 }
 
-/** Options of {@link gaussianNoise}. */
-export interface GaussianNoiseOptions {
-  /** Standard deviation of the zero-mean noise (>= 0). Required. */
-  stddev: number;
-  /** Makes the noise repeatable. Defaults to none (drawn from Math.random). */
-  seed?: number;
-}
-
 /** `x + N(0, stddev²)` noise, a new tensor of x's shape; x is not disposed. */
 export function gaussianNoise(x: tf.Tensor, options: GaussianNoiseOptions): tf.Tensor {
   checkTensor('gaussianNoise', 'x', x);
+  checkRegularizationOptions('gaussianNoise', options);
   const stddev = options?.stddev;
   if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev < 0) {
     throw new RegularizationError(`gaussianNoise: stddev must be a finite number >= 0, received ${describe(stddev)}. Pass e.g. {stddev: 0.1}.`);
   }
   const seed = checkSeed('gaussianNoise', options.seed) ?? Math.floor(Math.random() * 2 ** 31);
   return tf.tidy(() => tf.add(x.toFloat(), tf.randomNormal(x.shape, 0, stddev, 'float32', seed)));
-}
-
-/** Options of {@link mixup}. */
-export interface MixupOptions {
-  /** Beta(alpha, alpha) concentration of the mixing weights (> 0); 0.2-0.4 is typical. Defaults to `0.2`. */
-  alpha?: number;
-  /** Makes the pairing and weights repeatable. Defaults to none. */
-  seed?: number;
 }
 
 /**
@@ -61,6 +49,7 @@ export interface MixupOptions {
 export function mixup(x: tf.Tensor, y: tf.Tensor, options: MixupOptions = {}): { x: tf.Tensor; y: tf.Tensor; lambdas: number[] } {
   checkTensor('mixup', 'x', x);
   checkTensor('mixup', 'y', y);
+  checkRegularizationOptions('mixup', options);
   if (x.shape[0] !== y.shape[0]) {
     throw new RegularizationError(`mixup: x has ${x.shape[0]} examples but y has ${y.shape[0]}. Pass x and y with the same first dimension.`);
   }
@@ -117,17 +106,10 @@ function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** Options of {@link randomFlip}. */
-export interface RandomFlipOptions {
-  /** Which flips to draw, each with probability ½ per image. Defaults to `'horizontal'`. */
-  mode?: 'horizontal' | 'vertical' | 'both';
-  /** Makes the draws repeatable. Defaults to none. */
-  seed?: number;
-}
-
 /** Flips each NHWC image left-right (and/or up-down) with probability ½. Returns a new tensor. */
 export function randomFlip(images: tf.Tensor4D, options: RandomFlipOptions = {}): tf.Tensor4D {
   checkTensor('randomFlip', 'images', images, 4);
+  checkRegularizationOptions('randomFlip', options);
   const mode = options.mode ?? 'horizontal';
   if (mode !== 'horizontal' && mode !== 'vertical' && mode !== 'both') {
     throw new RegularizationError(`randomFlip: mode ${describe(mode)} is not one of 'horizontal' | 'vertical' | 'both'. Pass e.g. {mode: 'horizontal'}.`);
@@ -149,19 +131,10 @@ export function randomFlip(images: tf.Tensor4D, options: RandomFlipOptions = {})
   });
 }
 
-/** Options of {@link randomShift}. */
-export interface RandomShiftOptions {
-  /** Largest shift as a fraction of height/width (in [0, 1)), drawn uniformly per image and axis. Defaults to `0.1`. */
-  maxFraction?: number;
-  /** Value for the pixels shifted in. Defaults to `0`. */
-  fill?: number;
-  /** Makes the draws repeatable. Defaults to none. */
-  seed?: number;
-}
-
 /** Translates each NHWC image by a random whole number of pixels, filling the gap with `fill`. Returns a new tensor. */
 export function randomShift(images: tf.Tensor4D, options: RandomShiftOptions = {}): tf.Tensor4D {
   checkTensor('randomShift', 'images', images, 4);
+  checkRegularizationOptions('randomShift', options);
   const maxFraction = options.maxFraction ?? 0.1;
   if (typeof maxFraction !== 'number' || !(maxFraction >= 0 && maxFraction < 1)) {
     throw new RegularizationError(`randomShift: maxFraction must be a number in [0, 1), received ${describe(maxFraction)}. Pass e.g. {maxFraction: 0.1}.`);

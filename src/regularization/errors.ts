@@ -1,9 +1,10 @@
-import { issueFromMessage, showValue, TrainlabError, type IssueFields } from '../util/errors';
+import { issueFromMessage, showValue, TrainlabError, type IssueFields, type ValidationIssue } from '../util/errors';
 
 /** Thrown when a regularization or augmentation helper gets input it cannot use. */
 export class RegularizationError extends TrainlabError {
-  constructor(message: string, fields: IssueFields = {}) {
-    super(message, [issueFromMessage(message, fields)]);
+  /** `fields` (or `issues`, for several problems) say which field and value the message is about. */
+  constructor(message: string, fields: IssueFields | ValidationIssue[] = {}) {
+    super(message, Array.isArray(fields) ? fields : [issueFromMessage(message, fields)]);
     this.name = 'RegularizationError';
   }
 }

@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, RegularizationError } from './errors';
+import { checkRegularizationOptions, type WeightPenalty } from './options';
 
-/** Weight penalties added to the training loss. */
-export interface WeightPenalty {
-  /** L1 factor: adds `l1 * sum(|w|)` per kernel. Defaults to `0`. */
-  l1?: number;
-  /** L2 factor: adds `l2 * sum(w²)` per kernel (Keras convention, no ½). Defaults to `0`. */
-  l2?: number;
-}
+export type { WeightPenalty } from './options';
 
 /** What {@link applyRegularization} did. */
 export interface RegularizationReport {
@@ -61,6 +56,7 @@ export function applyRegularization(model: tf.LayersModel, penalty: WeightPenalt
   if (typeof penalty !== 'object' || penalty === null) {
     throw new RegularizationError(`applyRegularization: second argument must be {l1?, l2?}, received ${describe(penalty)}. Pass e.g. {l2: 1e-4}.`);
   }
+  checkRegularizationOptions('applyRegularization', penalty);
   const l1 = checkFactor('l1', penalty.l1);
   const l2 = checkFactor('l2', penalty.l2);
   const layers = kernelLayers(model);

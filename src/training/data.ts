@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { labelIssues } from './labels';
 import { describe, TrainingError } from './errors';
 import { modelProblem } from '../util/models';
 
@@ -75,7 +76,7 @@ export function isDatasetData(data: unknown): data is DatasetData {
 }
 
 /** Problems with streamed data: read the first batch (then dispose it) to check its shapes against the model. */
-export async function datasetProblems(model: tf.LayersModel, data: DatasetData, sparseTargets: boolean): Promise<string[]> {
+export async function datasetProblems(model: tf.LayersModel, data: DatasetData, sparseTargets: boolean, losses?: readonly unknown[]): Promise<string[]> {
   const problems: string[] = [];
   if (!(data.dataset instanceof tf.data.Dataset)) return [`data.dataset must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.dataset)}.`];
   if (data.validation !== undefined && !(data.validation instanceof tf.data.Dataset)) problems.push(`data.validation must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.validation)}.`);
@@ -95,6 +96,11 @@ export async function datasetProblems(model: tf.LayersModel, data: DatasetData, 
       const { xs, ys } = batch as Batch;
       const found = dataProblems(model, xs, ys, 'data.dataset batch', sparseTargets);
       problems.push(...found.map((p) => p.replace(/ Pass \{x.*$/, '')));
+      // Labels against the loss, on the first batch only (the rest streams in during training).
+      if (found.length === 0 && losses !== undefined) {
+        const labels = labelIssues(model, [['data.dataset', xs, ys]], losses);
+        problems.push(...labels.map((issue) => issue.message.replace(/^data\.dataset\.y\b/, 'data.dataset.ys (first batch)').replace(/^data\.dataset\.x\b/, 'data.dataset.xs (first batch)')));
+      }
     }
   } finally {
     tf.dispose(batch as tf.TensorContainer);

@@ -6,6 +6,7 @@ import { setLearningRate } from '../optimizers';
 import { acquireModel, RunControl } from './control';
 import { checkModel, outputNamesOf, inputNamesOf, tensorsFor, trainDataProblems, type TensorData } from './data';
 import { describe, TrainingError } from './errors';
+import { trainingOptionIssues } from './options';
 import { onInterrupt } from '../util/interrupt';
 
 /** Options of {@link findLearningRate}. */
@@ -159,7 +160,8 @@ type CompileArgs = Parameters<tf.LayersModel['compile']>[0];
  */
 export async function findLearningRate(model: ModelOrFactory, data: TensorData, options: FindLearningRateOptions = {}): Promise<LearningRateFinderResult> {
   const started = Date.now();
-  if (typeof options !== 'object' || options === null) throw new TrainingError('findLearningRate', [`options must be an object, received ${describe(options)}.`]);
+  const optionProblems = trainingOptionIssues('findLearningRate', options);
+  if (optionProblems.length > 0) throw new TrainingError('findLearningRate', optionProblems);
   const problems = problemsOf(options);
   const cfg = defineConfig((options.config ?? {}) as TrainingConfigInput);
   if (typeof model !== 'function') checkModel('findLearningRate', model);
@@ -204,6 +206,7 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
     control.request('interrupted');
   });
   const previous = { owned: ownedFlag(built), optimizer: built.optimizer as tf.Optimizer | undefined, loss: built.loss, metrics: (built as unknown as { metrics?: CompileArgs['metrics'] }).metrics };
+  const uncompiled = compileState(built);
   const saved = tf.tidy(() => built.getWeights().map((w) => w.clone()));
   const optimizer = optimizerFromConfig(cfg);
   const lrs: number[] = [];
@@ -263,7 +266,8 @@ export async function findLearningRate(model: ModelOrFactory, data: TensorData, 
         // compile() with an instance marks the optimizer as not owned; keep model.dispose() disposing it as before.
         setOwned(built, previous.owned);
       }
-      else built.compile({ ...compileArgs(built, outputLosses, cfg, optimizer), optimizer: 'sgd', metrics: [] });
+      // Uncompiled before, uncompiled after: a later train then compiles it from its own config.
+      else restoreCompileState(uncompiled);
     }
     optimizer.dispose();
     release();
@@ -291,6 +295,33 @@ function shuffled(n: number, random: () => number): number[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
+}
+
+// What LayersModel.compile sets (on a Sequential, also on its inner model).
+const COMPILE_KEYS = ['optimizer_', 'isOptimizerOwned', 'loss', 'lossFunctions', 'metrics', 'metricsNames', 'metricsTensors', 'feedOutputNames', 'feedOutputShapes', 'feedLossFns', 'collectedTrainableWeights'] as const;
+
+type CompileState = { model: tf.LayersModel; saved: Map<Record<string, unknown>, Map<string, { had: boolean; value: unknown }>> };
+
+/** `model` and a Sequential's inner model (which compile creates when the model was not built yet). */
+function compileTargets(model: tf.LayersModel): Array<Record<string, unknown>> {
+  const inner = (model as unknown as { model?: unknown }).model;
+  return [model, ...(inner instanceof tf.LayersModel && inner !== model ? [inner] : [])] as unknown as Array<Record<string, unknown>>;
+}
+
+/** The compile fields of `model` as they are now, to put back exactly (tfjs has no "uncompile"). */
+function compileState(model: tf.LayersModel): CompileState {
+  const saved = new Map(compileTargets(model).map((target) => [target, new Map(COMPILE_KEYS.map((k) => [k, { had: Object.hasOwn(target, k), value: target[k] }]))]));
+  return { model, saved };
+}
+
+function restoreCompileState(state: CompileState): void {
+  for (const target of compileTargets(state.model)) {
+    for (const key of COMPILE_KEYS) {
+      const before = state.saved.get(target)?.get(key);
+      if (before?.had === true) target[key] = before.value;
+      else delete target[key];
+    }
+  }
 }
 
 type OwnedFlag = { isOptimizerOwned?: boolean; model?: { isOptimizerOwned?: boolean } };

@@ -28,7 +28,8 @@ interruptHub().kernel = true;
 
 const ready = (async () => {
   for (const m of init.modules) require(m);
-  await useBackend(init.backend, { quiet: true });
+  // The trials share the cores: one wasm thread each.
+  await useBackend(init.backend, { quiet: true, threads: 1 });
   if (init.backend === 'wasm') (init.fastKernels ? installFastKernels : uninstallFastKernels)();
   return decodeTensors(init.data) as TensorData;
 })();

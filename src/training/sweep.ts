@@ -9,6 +9,7 @@ import { describe, TrainingError } from './errors';
 import { recordsFrame, type RunResult } from './result';
 import { disposeTrainingState, trainModel } from './train';
 import { onInterrupt } from '../util/interrupt';
+import { trainingOptionIssues } from './options';
 import { parallelPlan, runInWorkers } from './parallel';
 
 /** Values to try for one config field in a grid: every combination of every field is run. */
@@ -258,8 +259,9 @@ class SweepProgress {
  */
 export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelFactory: ModelFactory, data: TrainData, options: SweepOptions = {}): Promise<SweepResult> {
   const started = Date.now();
-  const problems = spaceProblems(space);
+  const problems = [...trainingOptionIssues('sweep', options).map((issue) => issue.message), ...spaceProblems(space)];
   if (typeof modelFactory !== 'function') problems.push(`modelFactory must be a function (config) => tf.LayersModel, received ${describe(modelFactory)}.`);
+  if (problems.length > 0) throw new TrainingError('sweep', problems);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push(`options.seed must be a whole number, received ${describe(options.seed)}.`);
   if (problems.length > 0) throw new TrainingError('sweep', problems);
   const s = space as Record<string, unknown>;

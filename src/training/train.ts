@@ -18,6 +18,7 @@ import { compileArgs, compiledLossNames, contradictions, lossName, planLosses, s
 import { describe, TrainingError } from './errors';
 import { labelIssues } from './labels';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
+import { trainingOptionIssues } from './options';
 import { withRunDisplay } from './resultDisplay';
 
 type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
@@ -76,14 +77,7 @@ export function disposeTrainingState(model: tf.LayersModel): void {
 }
 
 function validateOptions(options: unknown): string[] {
-  if (options === undefined) return [];
-  if (typeof options !== 'object' || options === null) return [`options must be an object {callbacks?, progress?, stopOnNaN?, onBusy?}, received ${describe(options)}.`];
-  const o = options as TrainOptions;
-  const problems: string[] = [];
-  if (o.callbacks !== undefined && !Array.isArray(o.callbacks)) problems.push(`options.callbacks must be an array of tfjs callbacks, received ${describe(o.callbacks)}.`);
-  else if (o.callbacks?.some((c) => typeof c !== 'object' || c === null)) problems.push(`options.callbacks must hold callback objects, received ${describe(o.callbacks)}.`);
-  if (o.onBusy !== undefined && o.onBusy !== 'stop' && o.onBusy !== 'wait') problems.push(`options.onBusy ${describe(o.onBusy)} is not one of 'stop' | 'wait'.`);
-  return problems;
+  return trainingOptionIssues('train', options).map((issue) => issue.message);
 }
 
 function lrDriverNames(callbacks: readonly AnyCallback[]): string[] {
@@ -98,6 +92,26 @@ class LearningRateLogger extends tf.Callback {
   }
   override async onEpochEnd(_epoch: number, logs?: Record<string, number | tf.Scalar>): Promise<void> {
     if (logs !== undefined && logs['lr'] === undefined) logs['lr'] = this.lr;
+  }
+}
+
+/**
+ * Keeps the logs of the latest batch and epoch. When a callback throws, tfjs skips disposing
+ * them (and the History's unsynced values): train disposes them on its error path instead.
+ */
+class LogsOnErrorPath extends tf.Callback {
+  private latest: Array<Record<string, unknown> | undefined> = [];
+  override async onBatchEnd(_batch: number, logs?: Record<string, unknown>): Promise<void> {
+    this.latest[0] = logs;
+  }
+  override async onEpochEnd(_epoch: number, logs?: Record<string, unknown>): Promise<void> {
+    this.latest[1] = logs;
+  }
+  disposeAfterError(model: tf.LayersModel): void {
+    // A Sequential fits through its inner model, which holds the History.
+    const histories = [model, (model as unknown as { model?: tf.LayersModel }).model].map((m) => (m?.history as { history?: Record<string, unknown[]> } | undefined)?.history ?? {});
+    const values = [...this.latest.flatMap((l) => Object.values(l ?? {})), ...histories.flatMap((h) => Object.values(h).flat())];
+    tf.dispose(values.filter((v): v is tf.Tensor => v instanceof tf.Tensor));
   }
 }
 
@@ -146,7 +160,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   if (keep) problems.push(...contradictions(model, cfg, given, state?.optimizer === model.optimizer ? state?.signature : undefined, losses));
   problems.push(...classWeightProblems(model, cfg));
   if (streamed) {
-    problems.push(...(await datasetProblems(model, data, sparse)));
+    problems.push(...(await datasetProblems(model, data, sparse, losses.map((l) => l.loss))));
     if (cfg.validationSplit !== undefined) problems.push('validationSplit cannot split a streamed dataset. Pass data.validation (a dataset) or config.validationData instead.');
     if (data.validation !== undefined && cfg.validationData !== undefined) problems.push('data.validation and config.validationData are both set. Use one.');
   } else {
@@ -196,6 +210,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   };
   const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
   // Callbacks told when the fit throws: the user's, plus train's own progress bar.
+  const logs = new LogsOnErrorPath();
   const errorListeners: AnyCallback[] = [...userCallbacks];
   // Seeding is scoped to this call: Math.random is put back when train returns or throws.
   const unseeded = Math.random;
@@ -219,10 +234,13 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
       const inferred = losses.filter((l) => l.source !== 'config');
       if (inferred.length > 0) console.log(`train: ${inferredLine(model, inferred)}`);
     }
+      // One that tfjs made from a name ('adam') belongs to the model and would be orphaned; the user's own instance stays theirs.
+      const replaced = model.optimizer != null && (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true ? model.optimizer : undefined;
     states.set(model, current);
+      if (replaced !== undefined && replaced !== optimizer && replaced !== current.optimizer) replaced.dispose();
 
     // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
-    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, control, new LearningRateLogger(), new StepCounter(current)];
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, new LearningRateLogger(), new StepCounter(current)];
     if (cfg.lrSchedule !== undefined) {
       const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
       // Epoch schedules see the true epoch (fit numbers on from initialEpoch); batch schedules the true step.
@@ -312,6 +330,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     claim.release();
     for (const c of owned) c.release();
     release();
+    logs.disposeAfterError(model);
   }
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { useBackend, BackendError } from '../../src/backend';
+import { useBackend, BackendError, wasmThreads } from '../../src/backend';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -35,7 +35,9 @@ test('explicit wasm and cpu load, and one line names the backend', async () => {
     } finally {
       console.log = original;
     }
-    assert.deepEqual(lines, [`trainlab: using the ${name} backend (requested)`]);
+    // wasm also names its thread count (the machine's cores unless TRAINLAB_THREADS says otherwise).
+    const threads = name === 'wasm' ? `, ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'}` : '';
+    assert.deepEqual(lines, [`trainlab: using the ${name} backend (requested${threads})`]);
   }
 });
 
@@ -77,7 +79,7 @@ test('automatic order: native tfjs-node-gpu, then tfjs-node, then wasm (stand-in
   const cases: Array<[Record<string, 'ok' | 'broken' | 'empty'>, string, string | null, RegExp]> = [
     [{ '@tensorflow/tfjs-node-gpu': 'ok', '@tensorflow/tfjs-node': 'ok' }, 'tensorflow', '@tensorflow/tfjs-node-gpu', /using the tensorflow backend \(auto\)/],
     [{ '@tensorflow/tfjs-node': 'ok' }, 'tensorflow', '@tensorflow/tfjs-node', /using the tensorflow backend \(auto\)/],
-    [{}, 'wasm', null, /using the wasm backend \(auto; native tensorflow not installed\)/],
+    [{}, 'wasm', null, /using the wasm backend \(auto, \d threads?; native tensorflow not installed\)/],
     [{ '@tensorflow/tfjs-node-gpu': 'broken', '@tensorflow/tfjs-node': 'ok' }, 'tensorflow', '@tensorflow/tfjs-node', /using the tensorflow backend/],
     [{ '@tensorflow/tfjs-node-gpu': 'broken' }, 'wasm', null, /using the wasm backend/],
   ];

@@ -52,7 +52,7 @@ describe('models.mlp', () => {
   });
 
   const bad: Array<[string, unknown, RegExp]> = [
-    ['no inputShape', { output: 'binary' }, /models\.mlp: inputShape must be a positive whole number or an array of them .* received undefined/],
+    ['no inputShape', { output: 'binary' }, /models\.mlp: inputShape must be a positive whole number or an array of them .* received nothing/],
     ['bad hidden', { inputShape: [2], hidden: [4, 0], output: 'binary' }, /hidden\[1\] must be a whole number >= 1, received 0/],
     ['dropout 1', { inputShape: [2], dropout: 1, output: 'binary' }, /dropout must be in \[0, 1\), received 1/],
     ['unknown output', { inputShape: [2], output: 'multiclass' }, /output must be 'regression', 'binary', \{classes: k\} or \{units, activation\}, received "multiclass"/],

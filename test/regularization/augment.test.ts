@@ -92,7 +92,7 @@ const bad: Array<[string, () => unknown, RegExp]> = [
   ['mixup alpha 0', () => mixup(tf.zeros([3, 2]), tf.zeros([3, 1]), { alpha: 0 }), /mixup: alpha must be a finite number > 0, received 0/],
   ['mixup empty', () => mixup(tf.zeros([0, 2]), tf.zeros([0, 1])), /mixup: x is empty/],
   ['randomFlip rank 3', () => randomFlip(tf.zeros([2, 2, 2]) as never), /randomFlip: images must have rank 4 .* received shape \[2, 2, 2\]/],
-  ['randomFlip mode', () => randomFlip(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, { mode: 'diagonal' as never }), /randomFlip: mode 'diagonal' is not one of/],
+  ['randomFlip mode', () => randomFlip(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, { mode: 'diagonal' as never }), /randomFlip: mode: 'diagonal' is not a known mode; expected one of 'horizontal' \| 'vertical' \| 'both'/],
   ['randomShift fraction', () => randomShift(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, { maxFraction: 1 }), /randomShift: maxFraction must be a number in \[0, 1\), received 1/],
   ['seed not integer', () => randomShift(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, { seed: 1.5 }), /randomShift: seed must be a whole number, received 1.5/],
 ];

@@ -193,7 +193,7 @@ const badInputs: Array<[string, () => { model: tf.LayersModel; data: unknown; co
   ['validationSplit too large for the data', () => { const x = tf.zeros([1, 2]); const y = tf.zeros([1, 1]); return { model: mlp(), data: { x, y }, config: { validationSplit: 0.5 }, cleanup: [x, y] }; }, /validationSplit 0\.5 of 1 examples leaves 0 for training/],
   ['dropout without a Dropout layer', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, config: { regularization: { dropout: 0.2 } }, cleanup: [x, y] }; }, /regularization\.dropout is 0\.2 but model '.*' has no Dropout layer/],
   ['lrSchedule plus reduceLROnPlateau', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, config: { lrSchedule: { name: 'constant', value: 0.1 } }, options: { callbacks: [reduceLROnPlateau()] }, cleanup: [x, y] }; }, /config\.lrSchedule and a reduceLROnPlateau callback would both drive the learning rate/],
-  ['bad onBusy', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, options: { onBusy: 'queue' }, cleanup: [x, y] }; }, /options\.onBusy 'queue' is not one of 'stop' \| 'wait'/],
+  ['bad onBusy', () => { const x = tf.zeros([4, 2]); const y = tf.zeros([4, 1]); return { model: mlp(), data: { x, y }, options: { onBusy: 'queue' }, cleanup: [x, y] }; }, /options\.onBusy: 'queue' is not a known value; expected one of 'stop' \| 'wait'/],
 ];
 
 for (const [name, make, expected] of badInputs) {

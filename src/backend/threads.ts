@@ -1,0 +1,138 @@
+/**
+ * Both cores for one model: starts tfjs-backend-wasm's threaded SIMD build (XNNPACK with a
+ * pthread pool) under Node.
+ *
+ * tfjs 4.22 disables threads under Node, and forcing them fails with ERR_WORKER_PATH:
+ * emscripten creates each pthread worker from a `blob:` URL, and then sends the worker its
+ * main script as a Blob to import, neither of which Node's `Worker` loads. A `Worker`
+ * global that runs the package's own worker script from source (`eval`) and hands it the
+ * package's glue file by path instead fixes both. tfjs also caps the pool at half the
+ * logical cores (it assumes two hyperthreads per core), so the core count it reads is
+ * doubled while the backend starts. Pthreads are threads of this process: a kernel that
+ * exits or restarts takes them with it, and they are never ref'd, so they do not keep a
+ * finished script alive.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import * as workerThreads from 'worker_threads';
+import * as tf from '@tensorflow/tfjs';
+
+/** tfjs-backend-wasm starts 8 pthread workers and its C side uses at most 8 threads. */
+export const MAX_THREADS = 8;
+
+/** Thrown for a thread count that is not a whole number from 1 to {@link MAX_THREADS}. */
+export function threadsProblem(value: unknown, where: string): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_THREADS) return undefined;
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  return (
+    `${where}: threads must be a whole number from 1 to ${MAX_THREADS} (tfjs-backend-wasm's thread pool), received ${shown}. ` +
+    `Pass e.g. threads: ${Math.min(os.cpus().length, MAX_THREADS)} (this machine's cores) or 1.`
+  );
+}
+
+/** The thread count when none is passed: TRAINLAB_THREADS, else the machine's cores (at most 8). */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): { threads: number } | { problem: string } {
+  const fromEnv = env.TRAINLAB_THREADS;
+  if (fromEnv === undefined || fromEnv === '') return { threads: Math.max(1, Math.min(os.cpus().length, MAX_THREADS)) };
+  const n = /^\d+$/.test(fromEnv.trim()) ? Number(fromEnv) : fromEnv;
+  const problem = threadsProblem(n, 'TRAINLAB_THREADS');
+  return problem === undefined ? { threads: n as number } : { problem };
+}
+
+/** Why this runtime cannot run wasm threads, or undefined. */
+export function threadsUnsupported(): string | undefined {
+  if (typeof SharedArrayBuffer === 'undefined') return 'this JavaScript runtime has no SharedArrayBuffer';
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+    if (!(memory.buffer instanceof SharedArrayBuffer)) return 'this WebAssembly has no shared memory';
+  } catch (error) {
+    return `this WebAssembly has no shared memory (${(error as Error).message})`;
+  }
+  return undefined;
+}
+
+function wasmFile(name: string): string {
+  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', name);
+}
+
+let shimInstalled = false;
+
+/** Makes emscripten's `new Worker(blob:...)` work under Node (see the module comment). */
+function installWorkerShim(): void {
+  if (shimInstalled) return;
+  // The worker script, as tfjs embeds it; '\n' inside its strings must stay escaped for eval.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const source = (require(wasmFile('tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string }).wasmWorkerContents.replace(/\n/g, '\\n');
+  const glue = wasmFile('tfjs-backend-wasm-threaded-simd.js');
+  class PthreadWorker extends workerThreads.Worker {
+    constructor(url: string | URL, options?: workerThreads.WorkerOptions) {
+      if (String(url).startsWith('blob:')) super(source, { ...options, eval: true });
+      else super(url, options);
+    }
+    // XNNPACK's pool threads wait for work forever and only ever run while the main thread
+    // is inside a wasm call, so they must never keep a finished process alive (emscripten refs
+    // a worker while it runs a pthread).
+    override ref(): void {
+      this.unref();
+    }
+    override postMessage(message: unknown, transfer?: readonly workerThreads.TransferListItem[]): void {
+      const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
+      // The glue arrives as a Blob that the worker cannot import; give it the file instead.
+      if (m !== null && typeof m === 'object' && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') message = { ...m, urlOrBlob: glue };
+      super.postMessage(message, transfer);
+    }
+  }
+  // The threaded glue assigns Node's Worker to this global when it loads; keep the shim.
+  Object.defineProperty(globalThis, 'Worker', { configurable: true, get: () => PthreadWorker, set: () => undefined });
+  shimInstalled = true;
+}
+
+interface WasmPackage {
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+
+/**
+ * Starts the wasm backend (`tf.setBackend('wasm')`) with `threads` XNNPACK threads:
+ * the threaded SIMD build for 2 or more, tfjs's single-threaded SIMD build for 1.
+ * Returns the thread count tfjs reports.
+ */
+export async function startWasm(threads: number): Promise<{ ok: boolean; threads: number }> {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as WasmPackage;
+  const threaded = threads > 1;
+  if (threaded) installWorkerShim();
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  wasm.setThreadsCount(threads);
+  // The os module itself (a TypeScript namespace import would be a copy): tfjs calls its cpus().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeOs = require('os') as { cpus: typeof os.cpus };
+  const cpus = nodeOs.cpus;
+  if (threaded) {
+    nodeOs.cpus = () => {
+      const list = cpus();
+      return Array.from({ length: 2 * threads }, (_, i) => list[i % list.length]);
+    };
+  }
+  try {
+    const ok = await tf.setBackend('wasm');
+    await tf.ready();
+    return { ok, threads: ok ? wasm.getThreadsCount() : 1 };
+  } finally {
+    nodeOs.cpus = cpus;
+  }
+}
+
+/** Whether tfjs has a wasm backend instance already (its thread count is then fixed). */
+export function wasmStarted(): boolean {
+  return (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
+}
+
+/** XNNPACK threads of the running wasm backend; 1 before it starts. */
+export function wasmThreads(): number {
+  if (!wasmStarted()) return 1;
+  try {
+    return (require('@tensorflow/tfjs-backend-wasm') as WasmPackage).getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
