@@ -11,7 +11,7 @@ import { placeLegendBelow } from './legend';
 import { lossCurvesWith } from './lossCurves';
 import { ChartOutput } from './output';
 import { show } from './show';
-import type { Figure, Layout, Trace } from './types';
+import type { Axis, Figure, Layout, Trace } from './types';
 
 /** Options of {@link liveChart}. */
 export interface LiveChartOptions {
@@ -131,6 +131,8 @@ export class LiveChart extends GuardedCallback {
     const fig = lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final }, extra, this.legendNames(rows, metrics));
     // The x axis spans the planned epochs from the first frame, so it does not rescale as points arrive.
     if (epochs !== undefined && fig.layout.xaxis !== undefined) fig.layout.xaxis.range = [0.5, Math.max(epochs, this.rows.length) + 0.5];
+    // No points yet: empty panels from 0 to 1 rather than Plotly's arbitrary -1 to 4.
+    if (this.rows.length === 0) for (const [key, axis] of Object.entries(fig.layout)) if (/^yaxis\d*$/.test(key) && (axis as Axis).type !== 'log') (axis as Axis).range = [0, 1];
     return fig;
   }
 

@@ -2,7 +2,7 @@ import { ChartError, describeValue } from './errors';
 import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { displayableFigure } from './figureDisplay';
-import { logAxis } from './ticks';
+import { formatNumber, logAxis } from './ticks';
 import type { Figure, Trace } from './types';
 
 /** A suggested learning rate: the rate itself, or `{lr, loss?}`. */
@@ -66,7 +66,7 @@ export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}):
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: `${plotlyText(name)}: ${lr.toPrecision(3)}`,
+      name: `${plotlyText(name)}: ${formatNumber(lr)}`,
       x: [lr],
       y: [finite(loss)],
       marker: { size: 12, color: c, symbol: 'circle-open', line: { width: 3, color: c } },

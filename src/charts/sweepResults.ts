@@ -82,13 +82,14 @@ export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, o
       }
       // parcoords draws tick text as plain SVG text (no entity decoding): no plotlyText here.
       const cats = [...new Set(cells.map((v) => String(v)))];
-      return { label: plotlyText(c), values: cells.map((v) => cats.indexOf(String(v))), tickvals: cats.map((_, i) => i), ticktext: cats };
+      // A no-break space keeps each name off the axis line (parcoords draws labels flush against it).
+      return { label: plotlyText(c), values: cells.map((v) => cats.indexOf(String(v))), tickvals: cats.map((_, i) => i), ticktext: cats.map((t) => `${t}\u00a0`) };
     };
     data = [
       {
         type: 'parcoords',
         name: plotlyText(metric),
-        line: { color: metricValues, colorscale: 'Viridis', reversescale, showscale: true, colorbar: { title: { text: plotlyText(metric) } } },
+        line: { color: metricValues, colorscale: 'Viridis', reversescale, showscale: true, colorbar: { title: { text: plotlyText(metric), side: 'right' } } },
         dimensions: [...params.map(dimension), { label: plotlyText(metric), values: metricValues }],
       },
     ];

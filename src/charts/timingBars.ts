@@ -3,7 +3,7 @@ import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
 import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
-import { logAxis } from './ticks';
+import { formatNumber, logAxis } from './ticks';
 import type { Axis, Figure, Trace } from './types';
 
 /** One measured time. Items with the same `group` share a colour and a legend entry. */
@@ -57,7 +57,7 @@ export function timingBars(items: TimingItem[] | Record<string, number>, options
       orientation: horizontal ? 'h' : 'v',
       x: horizontal ? values : labels,
       y: horizontal ? labels : values,
-      text: rows.map((r) => `${Number(r.value.toPrecision(3))} ${plotlyText(unit)}`),
+      text: rows.map((r) => `${formatNumber(Number(r.value.toPrecision(3)))} ${plotlyText(unit)}`),
       textposition: 'auto',
       marker: { color: colour(gi) },
     };

@@ -102,7 +102,7 @@ test('lrFinder: log x axis, smoothed curve, each suggestion marked at its loss',
   const result = { lrs: [1e-5, 1e-4, 1e-3, 1e-2, 1e-1], losses: [2, 1.9, 1.2, 0.8, 4], smoothedLosses: [2, 1.95, 1.5, 1.0, 2.5], suggestions: { steepest: 1e-3, minimumDiv10: 1e-3, valley: { lr: 2e-3, loss: 1.3 }, none: undefined } };
   const fig = charts.lrFinder(result);
   assert.equal(fig.layout.xaxis?.type, 'log');
-  assert.deepEqual(fig.data.map((d) => d.name), ['loss', 'smoothed loss', 'steepest: 0.00100', 'minimumDiv10: 0.00100', 'valley: 0.00200']);
+  assert.deepEqual(fig.data.map((d) => d.name), ['loss', 'smoothed loss', 'steepest: 0.001', 'minimumDiv10: 0.001', 'valley: 0.002']);
   assert.deepEqual([fig.data[2].x, fig.data[2].y], [[1e-3], [1.5]]);
   assert.deepEqual([fig.data[4].x, fig.data[4].y], [[2e-3], [1.3]]);
   assert.equal(fig.layout.shapes?.length, 3);
@@ -126,7 +126,7 @@ test('sweepResults: parallel coordinates by default, scatter for one parameter, 
   assert.deepEqual(pc.dimensions.map((d) => d.label), ['log10(learningRate)', 'optimizer', 'best_val_loss']);
   assert.deepEqual(pc.dimensions[0].values.map((v) => Math.round(v)), [-1, -2, -3]);
   assert.deepEqual(pc.dimensions[1].values, [0, 1, 0]);
-  assert.deepEqual(pc.dimensions[1].ticktext, ['adam', evil], 'parcoords tick text is plain SVG text');
+  assert.deepEqual(pc.dimensions[1].ticktext, ['adam\u00a0', `${evil}\u00a0`], 'parcoords tick text is plain SVG text (a no-break space keeps it off the axis line)');
   assert.match(fig.layout.title?.text ?? '', /1 failed run left out/);
   const scatter = charts.sweepResults(rows, { params: ['learningRate'], metric: 'best_val_loss' });
   assert.equal(scatter.data[0].type, 'scatter');
