@@ -17,8 +17,8 @@ import { checkModel, datasetProblems, firstBatch, inputNamesOf, outputNamesOf, i
 import { compileArgs, compiledLossNames, contradictions, lossName, planLosses, signatureOf, type CompileSignature, type OutputLoss } from './compile';
 import { describe, TrainingError } from './errors';
 import { labelIssues } from './labels';
-import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { trainingOptionIssues } from './options';
+import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';
 
 type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
@@ -203,6 +203,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     control.request('interrupted');
   });
   const claim = new FitClaim();
+  const logs = new LogsOnErrorPath();
   // One line when the stop button (not a newer train call, not stopTraining()) ended the run.
   const reported = (result: RunResult): RunResult => {
     if (announceStop && stopButton && result.end === 'interrupted') console.log(`train: ${stopButtonLine(result.epochsRun, cfg.epochs)}`);
@@ -210,7 +211,6 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   };
   const owned: Array<LearningRateScheduler | ReduceLROnPlateau | EarlyStopping> = [];
   // Callbacks told when the fit throws: the user's, plus train's own progress bar.
-  const logs = new LogsOnErrorPath();
   const errorListeners: AnyCallback[] = [...userCallbacks];
   // Seeding is scoped to this call: Math.random is put back when train returns or throws.
   const unseeded = Math.random;
@@ -227,17 +227,17 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     const current: TrainingState = state ?? { optimizer: undefined, signature: undefined, epochs: 0, steps: 0, history: [] };
     if (!keep) {
       const optimizer = optimizerFromConfig(cfg);
+      // One that tfjs made from a name ('adam') belongs to the model and would be orphaned; the user's own instance stays theirs.
+      const replaced = model.optimizer != null && (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true ? model.optimizer : undefined;
       model.compile(compileArgs(model, losses, cfg, optimizer));
+      if (replaced !== undefined && replaced !== optimizer && replaced !== current.optimizer) replaced.dispose();
       if (current.optimizer !== undefined && current.optimizer !== optimizer) current.optimizer.dispose();
       current.optimizer = optimizer;
       current.signature = signatureOf(cfg, losses);
       const inferred = losses.filter((l) => l.source !== 'config');
       if (inferred.length > 0) console.log(`train: ${inferredLine(model, inferred)}`);
     }
-      // One that tfjs made from a name ('adam') belongs to the model and would be orphaned; the user's own instance stays theirs.
-      const replaced = model.optimizer != null && (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true ? model.optimizer : undefined;
     states.set(model, current);
-      if (replaced !== undefined && replaced !== optimizer && replaced !== current.optimizer) replaced.dispose();
 
     // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
     const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, new LearningRateLogger(), new StepCounter(current)];
@@ -322,6 +322,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
       started,
     }));
   } catch (error) {
+    logs.disposeAfterError(model);
     await notifyTrainError(errorListeners, error);
     throw error;
   } finally {
@@ -330,7 +331,6 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     claim.release();
     for (const c of owned) c.release();
     release();
-    logs.disposeAfterError(model);
   }
 }
 

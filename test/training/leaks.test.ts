@@ -92,7 +92,7 @@ test('findLearningRate on an uncompiled model leaves it uncompiled; train then c
   assert.equal(tf.memory().numTensors, before);
   const run = await train(model, data, { epochs: 1, optimizer: 'sgd', loss: 'meanSquaredError' }, { progress: false });
   assert.equal(run.epochsRun, 1);
-  assert.match(model.optimizer.getClassName(), /SGD/);
+  assert.match((model.optimizer as tf.Optimizer).getClassName(), /SGD/);
   disposeTrainingState(model);
   model.dispose();
   tf.dispose([data.x, data.y]);
