@@ -99,35 +99,6 @@ export function sizeOf(nb: ExecutedNotebook): number {
   return fs.statSync(nb.ipynbPath).size;
 }
 
-export interface StepResult {
-  status: string;
-  stdout: string;
-  stderr: string;
-  error: string;
-  seconds: number;
-}
-
-/**
- * Runs `steps` as cells in one trainlab kernel (started in `cwd`), optionally sending a
- * Jupyter interrupt (SIGINT, like the stop button) `interruptAfter` seconds into a step.
- */
-export function runKernelSteps(steps: Array<{ code: string; interruptAfter?: number }>, cwd: string): StepResult[] {
-  const python = findPython();
-  if (python === undefined) throw new Error(`No Python with nbclient found.\n${HOW_TO_GET}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { spawnSync } = require('child_process') as typeof import('child_process');
-  const input = JSON.stringify(steps.map((s) => ({ code: s.code, ...(s.interruptAfter !== undefined ? { interrupt_after: s.interruptAfter } : {}) })));
-  const r = spawnSync(python, [path.join(__dirname, 'kernel_session.py')], {
-    cwd,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, JUPYTER_PATH: privateJupyterPath(), PYTHONWARNINGS: 'ignore' },
-    timeout: 600_000,
-  });
-  if (r.status !== 0) throw new Error(`kernel session failed (${r.status}):\n${r.stderr}`);
-  return JSON.parse(r.stdout) as StepResult[];
-}
-
 /** MIME type of Plotly figures in notebook outputs. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
