@@ -2,7 +2,7 @@
  * `npm run bench`: training throughput of trainlab's reference workloads on every
  * backend available here. Writes bench/results.json and bench/results.md.
  *
- * Flags: --only=mlp,cnn,mlp2d,train,sweep (workload ids), --backends=cpu,wasm-stock,trainlab,tensorflow,torch-1,torch-threads,
+ * Flags: --only=mlp,cnn,mlp2d,train,sweep (workload ids), --backends=cpu,wasm-stock,trainlab,trainlab-threads,tensorflow,torch-1,torch-threads,
  * --runs=N (timed runs, default 5), --seconds=S (target wall-clock length of one run, default 2).
  */
 import * as fs from 'fs';
@@ -49,17 +49,18 @@ const BACKENDS: readonly BackendChoice[] = [
     id: 'wasm-stock',
     label: 'stock wasm',
     activate: async () => {
-      await useBackend('wasm', { quiet: true });
+      await useBackend('wasm', { quiet: true, threads: 1 });
       uninstallFastKernels();
       return undefined;
     },
   },
   {
     id: 'trainlab',
-    label: 'trainlab default (wasm + fast kernels)',
+    label: 'trainlab default, 1 thread',
     activate: async () => {
-      await useBackend('wasm', { quiet: true });
-      installFastKernels();
+      await useBackend('wasm', { quiet: true, threads: 1 });
+      // The workloads compile with tf.train.adam; trainlab's own Adam gets the fused update anyway.
+      installFastKernels({ patchStockAdam: true });
       return undefined;
     },
   },
@@ -380,6 +381,18 @@ async function main(): Promise<void> {
     console.log(`${backend.label}: available (tf.getBackend() = '${tf.getBackend()}')`);
   }
   const wanted = (id: string) => args.backends === undefined || args.backends.includes(id);
+  if (CORES > 1 && wanted('trainlab-threads')) {
+    const runner = new ExternalRunner(process.execPath, ['--import', 'tsx', path.join(__dirname, 'tfjs_runner.ts'), `--threads=${CORES}`]);
+    const hello = await runner.ready;
+    if (hello.error !== undefined) {
+      skipped[`trainlab default, ${CORES} threads`] = hello.error;
+      console.log(`trainlab default, ${CORES} threads: skipped (${hello.error})`);
+    } else {
+      runners.push(runner);
+      available.push({ id: 'trainlab-threads', label: `trainlab default, ${CORES} threads`, runner, threads: CORES });
+      console.log(`trainlab default, ${CORES} threads: available (bench/tfjs_runner.ts)`);
+    }
+  }
   if (wanted('torch-1') || wanted('torch-threads')) {
     const torch = await startTorch();
     if ('why' in torch) {
