@@ -13,6 +13,9 @@ import type { Figure } from './types';
 /** Where plotly.js is looked for, first found wins (the minified bundle keeps notebooks small). */
 export const PLOTLY_CANDIDATES = ['plotly.js-dist-min/plotly.min.js', 'plotly.js-dist/plotly.min.js', 'plotly.js-dist/plotly.js'];
 
+/** Class of the hidden element next to the inlined library: how a saved notebook's holder is found. */
+export const PLOTLY_MARKER = 'trainlab-plotly-library';
+
 let plotlySource: { file: string; js: string } | undefined;
 
 /** Path of the plotly.js bundle trainlab inlines. */
@@ -105,14 +108,14 @@ export function chartHtml(fig: Figure, options: ChartHtmlOptions = {}): string {
   const title = titleText(fig);
   const placeholder = `Plotly chart${title !== '' ? ` "${escapeHtml(title)}"` : ''} — drawn by JavaScript with plotly.js. If this text stays, the page has no plotly.js yet: trust the notebook (File → Trust Notebook) or re-run the cell.`;
   const div = `<div id="${id}" class="trainlab-chart" style="width:100%;height:${heightOf(fig)}px;"><div style="font:12px sans-serif;color:#888;padding:8px;">${placeholder}</div></div>`;
-  const lib = options.includePlotly ?? true ? `<script>if(!window.Plotly){${plotlyScript()}\n}</script>` : '';
+  const lib = options.includePlotly ?? true ? `<div class="${PLOTLY_MARKER}" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>` : '';
   const figure = { data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? { responsive: true, displaylogo: false } };
   return `${div}${lib}${script(`T.figs[${jsonForScript(id)}]=${jsonForScript(figure)};T.flush();T.draw(${jsonForScript(id)});`)}`;
 }
 
 /** An invisible fragment that only loads plotly.js (if the page has none) and draws the charts waiting for it. */
 export function plotlyLibraryHtml(): string {
-  return `<div class="trainlab-plotly" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>${script('T.flush();')}`;
+  return `<div class="trainlab-plotly ${PLOTLY_MARKER}" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>${script('T.flush();')}`;
 }
 
 /**

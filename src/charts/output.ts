@@ -1,14 +1,23 @@
 /**
  * Chart outputs in a notebook and the one that carries plotly.js.
  *
- * plotly.js (4.8 MB) must be on the page once, and a saved notebook must still hold it
- * after cells are re-run. Rule: the first chart of each cell execution carries the library
- * and takes it away from the previous carrier (an `update_display_data` to that output, a
- * no-op if it was already cleared). So exactly one copy stays in the saved notebook, in the
- * chart cell run last, and charts above it wait for it (see html.ts).
+ * plotly.js (4.8 MB) must be on the page once, and a saved notebook must hold it once,
+ * whatever the user does. Every chart output carries a small loader that draws the chart
+ * once plotly.js is on the page (html.ts); one output holds the library. Rules:
+ * - Within one page (front-end session), the first chart of each cell execution takes the
+ *   library from the previous holder (an `update_display_data` to it, a no-op if that output
+ *   was cleared or its cell deleted). So the cell run last holds it.
+ * - A page that was reloaded or reopened (a new session) knows none of the earlier display
+ *   ids, so the holder cannot be updated: its notebook is the saved file, and the cell that
+ *   holds plotly.js there keeps it. New charts then carry nothing, until that cell is run
+ *   again (its outputs are replaced) or deleted (the front end reports deleted cells).
+ * - A restarted kernel on the same page remembers the holder's cell from a record per
+ *   session (carrierFile.ts).
  */
 import { getDisplay } from '../display';
+import type { ExecuteRequestInfo } from '../display/clear';
 import type { Display, DisplayHandle, MimeBundle } from '../display/types';
+import { carrierCellOnDisk, loadCarrierRecord, saveCarrierRecord } from './carrierFile';
 import { chartHtml, newChartId, plotlyLibraryHtml } from './html';
 import { figureSummary } from './summary';
 import type { Figure } from './types';
@@ -20,9 +29,22 @@ interface Carrier {
   refresh(): void;
 }
 
+/** Where the page's copy of plotly.js is. */
+interface Holder {
+  /** The output, when this kernel sent it to this page (it can be updated); undefined for a saved one. */
+  output: Carrier | undefined;
+  /** Execution that made it the holder (live holders). */
+  execution: number | undefined;
+  /** Its cell, when the front end says. */
+  cellId: string | undefined;
+}
+
 interface PageState {
-  carrier: Carrier | undefined;
-  carrierExecution: number | undefined;
+  holder: Holder | undefined;
+  /** The front-end session last seen (a new one: reloaded or reopened page). */
+  session: string | undefined;
+  /** Execution in which the request info was last looked at. */
+  checkedExecution: number | undefined;
 }
 
 const pages = new WeakMap<Display, PageState>();
@@ -30,34 +52,89 @@ const pages = new WeakMap<Display, PageState>();
 function pageOf(display: Display): PageState {
   let state = pages.get(display);
   if (state === undefined) {
-    state = { carrier: undefined, carrierExecution: undefined };
+    state = { holder: undefined, session: undefined, checkedExecution: undefined };
     pages.set(display, state);
   }
   return state;
 }
 
-/** True when the next chart output on `display` must carry plotly.js (first chart of this execution). */
+/** Options for tests: where the saved notebook and the per-session records are looked for. */
+export interface CarrierSources {
+  /** The saved notebook's holder cell for a request. Defaults to reading the notebook from disk. */
+  savedHolder(request: ExecuteRequestInfo): string | undefined;
+  /** The holder's cell remembered for a session (kernel restarts). */
+  load(session: string): { cellId: string | undefined } | undefined;
+  save(session: string, cellId: string | undefined): void;
+}
+
+let sources: CarrierSources = {
+  savedHolder: (request) => carrierCellOnDisk(request.cellId),
+  load: (session) => loadCarrierRecord(session),
+  save: (session, cellId) => saveCarrierRecord(session, cellId),
+};
+
+/** Replaces where saved holders are looked up (tests); returns the previous sources. */
+export function setCarrierSources(next: CarrierSources): CarrierSources {
+  const previous = sources;
+  sources = next;
+  return previous;
+}
+
+/** Brings the page state up to date with what the front end says about the running request. */
+function reconcile(display: Display, page: PageState): void {
+  const request = display.request?.();
+  const execution = display.executionId?.();
+  if (request === undefined || (execution !== undefined && execution === page.checkedExecution)) return;
+  page.checkedExecution = execution;
+  if (request.session !== page.session) {
+    // A page this kernel has not drawn on yet: reloaded, reopened, or the kernel restarted.
+    page.session = request.session;
+    const remembered = sources.load(request.session);
+    const cellId = remembered !== undefined ? remembered.cellId : sources.savedHolder(request);
+    page.holder = cellId !== undefined ? { output: undefined, execution: undefined, cellId } : undefined;
+  }
+  const holder = page.holder;
+  if (holder === undefined || holder.cellId === undefined) return;
+  const gone = request.deletedCells.includes(holder.cellId) || (holder.output === undefined && holder.cellId === request.cellId);
+  if (gone) {
+    // Deleted, or a saved holder's cell is running again (its outputs were replaced).
+    page.holder = undefined;
+    sources.save(request.session, undefined);
+  }
+}
+
+/** True when the next chart output on `display` must carry plotly.js. */
 function mustCarry(display: Display): boolean {
   const page = pageOf(display);
+  reconcile(display, page);
+  const holder = page.holder;
+  if (holder === undefined) return true;
+  // A saved holder cannot be emptied: it keeps the library.
+  if (holder.output === undefined) return false;
   const execution = display.executionId?.();
-  return page.carrier === undefined || (execution !== undefined && execution !== page.carrierExecution);
+  return execution !== undefined && execution !== holder.execution;
 }
 
 /**
- * Makes `output` the page's carrier when it must carry, then shows it with `send`; the
- * previous carrier is re-sent without the library afterwards (so the page always has one).
+ * Makes `output` the page's holder when it must carry, then shows it with `send`; the
+ * previous holder is re-sent without the library afterwards (so the page always has one).
  */
 function showAsCarrier<T>(display: Display, output: Carrier, send: () => T): T {
   const page = pageOf(display);
   const carry = mustCarry(display);
-  const previous = page.carrier;
+  const previous = page.holder?.output;
   if (carry) {
-    page.carrier = output;
-    page.carrierExecution = display.executionId?.();
+    const request = display.request?.();
+    page.holder = { output, execution: display.executionId?.(), cellId: request?.cellId };
+    if (request !== undefined) sources.save(request.session, request.cellId);
   }
   const shown = send();
   if (carry && previous !== undefined && previous !== output) previous.refresh();
   return shown;
+}
+
+function isHolder(display: Display, output: Carrier): boolean {
+  return pageOf(display).holder?.output === output;
 }
 
 function chartBundle(figure: Figure, options: { id: string; includePlotly: boolean; plotlyJson: boolean }): MimeBundle {
@@ -98,7 +175,7 @@ export class ChartOutput {
 
   /** True while this output holds the page's copy of plotly.js. */
   get carriesPlotly(): boolean {
-    return pageOf(this.display).carrier === this;
+    return isHolder(this.display, this);
   }
 
   /** The output's current bundle. */
@@ -128,7 +205,7 @@ class PlotlyOutput implements Carrier {
   }
 
   private bundle(): MimeBundle {
-    const carries = pageOf(this.display).carrier === this;
+    const carries = isHolder(this.display, this);
     return { 'text/html': carries ? plotlyLibraryHtml() : '<div class="trainlab-plotly" style="display:none"></div>', 'text/plain': '' };
   }
 

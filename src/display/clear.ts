@@ -4,10 +4,22 @@
  * trainlab a notebook loads); elsewhere there is no output to clear and this does nothing.
  */
 
+/** What a front end said about the cell it asked the kernel to run (Jupyter `execute_request`). */
+export interface ExecuteRequestInfo {
+  /** The front end's session (`header.session`): a reloaded or reopened page has a new one. */
+  session: string;
+  /** Id of the running cell (`metadata.cellId`, JupyterLab and Notebook 7), when sent. */
+  cellId?: string;
+  /** Ids of cells deleted since the last execution (`metadata.deletedCells`, JupyterLab and Notebook 7). */
+  deletedCells: string[];
+}
+
 /** What the trainlab kernel offers to library code running in its cells. */
 export interface KernelApi {
   /** Sends Jupyter's `clear_output` for the running cell. */
   clearOutput(wait: boolean): void;
+  /** The request being run (or last run), for outputs that must know which page and cell they go to. */
+  request?(): ExecuteRequestInfo | undefined;
 }
 
 export const KERNEL_API = Symbol.for('trainlab.kernel');

@@ -11,7 +11,7 @@ export { TextDisplay } from './node';
 export type { TextSink } from './node';
 export { TslabDisplay, DisplayError, detectTslab } from './tslab';
 export { clearOutput, kernelApi, KERNEL_API } from './clear';
-export type { ClearOutputOptions, KernelApi } from './clear';
+export type { ClearOutputOptions, KernelApi, ExecuteRequestInfo } from './clear';
 export type { TslabEnvironment, TslabModules, TslabJupyterModule, TslabPublicModule, TslabDisplayMessage } from './tslab';
 
 let injected: Display | undefined;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as path from 'path';
+import { kernelApi, type ExecuteRequestInfo } from './clear';
 import type { Display, DisplayHandle, MimeBundle } from './types';
 import { TrainlabError } from '../util/errors';
 
@@ -177,6 +178,10 @@ export class TslabDisplay implements Display {
       this.writerIds.set(key, id);
     }
     return id;
+  }
+
+  request(): ExecuteRequestInfo | undefined {
+    return kernelApi()?.request?.();
   }
 
   show(bundle: MimeBundle): DisplayHandle {

@@ -3,6 +3,8 @@
  * bars talk to this interface; the tslab adapter implements it in a kernel, tests fake it.
  */
 
+import type { ExecuteRequestInfo } from './clear';
+
 /** A Jupyter MIME bundle: MIME type → data (string, or JSON for `application/*+json`). */
 export type MimeBundle = Record<string, unknown>;
 
@@ -22,4 +24,9 @@ export interface Display {
    * Optional: displays that cannot tell leave it out.
    */
   executionId?(): number;
+  /**
+   * The front end's session and cell of the running request (the trainlab kernel tells).
+   * Optional: displays that cannot tell leave it out.
+   */
+  request?(): ExecuteRequestInfo | undefined;
 }

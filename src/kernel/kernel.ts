@@ -51,6 +51,13 @@ export class Kernel {
       clearOutput: (wait) => {
         if (this.current !== undefined) options.channels.publish('clear_output', { wait }, this.current);
       },
+      request: () => {
+        const msg = this.current;
+        if (msg === undefined) return undefined;
+        const meta = (msg.metadata ?? {}) as { cellId?: unknown; deletedCells?: unknown };
+        const deleted = Array.isArray(meta.deletedCells) ? meta.deletedCells.filter((id): id is string => typeof id === 'string') : [];
+        return { session: String(msg.header.session ?? ''), ...(typeof meta.cellId === 'string' ? { cellId: meta.cellId } : {}), deletedCells: deleted };
+      },
     };
     (globalThis as unknown as Record<symbol, KernelApi>)[KERNEL_API] = api;
   }
