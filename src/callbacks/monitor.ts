@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { metricDirection } from '../config/direction';
+import { metricDirection, metricModes, type MetricMode } from '../config/direction';
 import { didYouMean } from '../util/names';
 import { showValue } from '../util/errors';
 import { CallbackError } from './errors';
@@ -23,30 +23,47 @@ export interface MonitorOptions {
 
 /**
  * The direction a metric improves in (see `metricDirection`, the one table callbacks,
- * charts and sweep share); `undefined` when the name says nothing.
+ * charts and sweep share; `modes` are custom metrics' own, see `metricModes`);
+ * `undefined` when nothing says.
  */
-export function inferDirection(monitor: string): 'min' | 'max' | undefined {
-  return metricDirection(monitor);
+export function inferDirection(monitor: string, modes: Readonly<Record<string, MetricMode>> = {}): MetricMode | undefined {
+  return metricDirection(monitor, modes);
 }
 
-/** Validates `mode` and returns the direction it stands for, or throws naming the fix. */
-export function resolveDirection(component: string, monitor: string, mode: unknown): 'min' | 'max' {
+/** The directions the custom metrics a model was compiled with declare (`{f1: 'max'}`). */
+export function modelMetricModes(model: unknown): Record<string, MetricMode> {
+  // A Sequential model keeps its compile arguments on its inner model.
+  const m = model as { metrics?: unknown; model?: { metrics?: unknown } } | undefined;
+  return metricModes([m?.metrics, m?.model?.metrics]);
+}
+
+function checkMode(component: string, monitor: string, mode: unknown): void {
+  if (mode === 'min' || mode === 'max' || mode === 'auto') return;
+  const hint = typeof mode === 'string' ? didYouMean(mode, MONITOR_MODES) : undefined;
+  throw new CallbackError(
+    `${component}: mode ${JSON.stringify(mode)} is not one of 'auto' | 'min' | 'max'.` +
+      (hint !== undefined ? ` Did you mean '${hint}'?` : '') +
+      ` Pass mode: 'min' when lower ${monitor} is better or mode: 'max' when higher is better.`,
+  );
+}
+
+/** The sentence for a monitor whose direction nothing states. */
+export function cannotTell(component: string, monitor: string): string {
+  return (
+    `${component}: mode 'auto' cannot tell whether '${monitor}' should be minimized or maximized. ` +
+    `Pass mode: 'max' to treat the highest value as best, or mode: 'min' for the lowest (or give the custom metric a mode: {name, fn, mode: 'max'}).`
+  );
+}
+
+/**
+ * Validates `mode` and returns the direction it stands for (`modes`: custom metrics'
+ * directions by name), or throws naming the fix.
+ */
+export function resolveDirection(component: string, monitor: string, mode: unknown, modes: Readonly<Record<string, MetricMode>> = {}): MetricMode {
+  checkMode(component, monitor, mode);
   if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') {
-    const hint = typeof mode === 'string' ? didYouMean(mode, MONITOR_MODES) : undefined;
-    throw new CallbackError(
-      `${component}: mode ${JSON.stringify(mode)} is not one of 'auto' | 'min' | 'max'.` +
-        (hint !== undefined ? ` Did you mean '${hint}'?` : '') +
-        ` Pass mode: 'min' when lower ${monitor} is better or mode: 'max' when higher is better.`,
-    );
-  }
-  const direction = inferDirection(monitor);
-  if (direction === undefined) {
-    throw new CallbackError(
-      `${component}: mode 'auto' cannot tell whether '${monitor}' should be minimized or maximized. ` +
-        `Pass mode: 'max' to treat the highest value as best, or mode: 'min' for the lowest.`,
-    );
-  }
+  const direction = inferDirection(monitor, modes);
+  if (direction === undefined) throw new CallbackError(cannotTell(component, monitor));
   return direction;
 }
 
@@ -80,8 +97,7 @@ export const describe = showValue;
 export abstract class MonitorCallback extends GuardedCallback {
   readonly monitor: string;
   readonly mode: MonitorMode;
-  /** The resolved direction (`'auto'` already decided). */
-  readonly direction: 'min' | 'max';
+  private resolved: MetricMode | undefined;
   /** Always >= 0; applied in the direction of improvement. */
   readonly minDelta: number;
   /** Name used in warnings and errors. */
@@ -93,8 +109,36 @@ export abstract class MonitorCallback extends GuardedCallback {
     this.component = component;
     this.monitor = checkMonitor(component, options.monitor ?? 'val_loss');
     this.mode = (options.mode ?? 'auto') as MonitorMode;
-    this.direction = resolveDirection(component, this.monitor, this.mode);
+    checkMode(component, this.monitor, this.mode);
+    // A custom metric's name says nothing: its direction comes from the model it watches (Keras 3 does the same).
+    this.resolved = this.mode === 'auto' ? inferDirection(this.monitor) : this.mode;
     this.minDelta = checkNonNegative(component, 'minDelta', options.minDelta ?? defaultMinDelta);
+    const onTrainBegin = this.onTrainBegin;
+    this.onTrainBegin = async (logs) => {
+      const problem = this.directionFrom(modelMetricModes(this.model));
+      if (problem !== undefined) throw new CallbackError(problem);
+      await onTrainBegin.call(this, logs);
+    };
+  }
+
+  /**
+   * The direction the monitored value improves in: the `mode` given, else from its name,
+   * else from the custom metric's own `mode` on the model (known from `onTrainBegin`, or
+   * after {@link directionFrom}). Throws when nothing says.
+   */
+  get direction(): MetricMode {
+    if (this.resolved === undefined) throw new CallbackError(cannotTell(this.component, this.monitor));
+    return this.resolved;
+  }
+
+  /**
+   * Decides `'auto'` for a monitor its name says nothing about from custom metrics'
+   * directions (`{f1: 'max'}`, see `metricModes`). Returns the problem when still unknown
+   * (train reports it before fitting), else undefined.
+   */
+  directionFrom(modes: Readonly<Record<string, MetricMode>>): string | undefined {
+    this.resolved ??= inferDirection(this.monitor, modes);
+    return this.resolved === undefined ? cannotTell(this.component, this.monitor) : undefined;
   }
 
   /**

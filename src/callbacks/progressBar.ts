@@ -6,7 +6,7 @@ import { metricDirection } from '../config/direction';
 import { CallbackError } from './errors';
 import { GuardedCallback } from './fitGuard';
 import { readLogs, type NumericLogs, type UnresolvedLogs } from './logs';
-import { describe } from './monitor';
+import { describe, modelMetricModes } from './monitor';
 import { checkCallbackOptions } from './options';
 
 /** Where a terminal progress line goes. */
@@ -160,7 +160,7 @@ export class ProgressBar extends GuardedCallback {
 
   /** Ends the output with the summary line (notebook: the last epoch lines and it; terminal: one more line). */
   private finish(verdict: string): void {
-    this.summary = summaryLine({ epochs: this.epochLogs.length, plannedEpochs: this.epochs, elapsedMs: this.now() - this.trainStart, epochLogs: this.epochLogs, verdict });
+    this.summary = summaryLine({ epochs: this.epochLogs.length, plannedEpochs: this.epochs, elapsedMs: this.now() - this.trainStart, epochLogs: this.epochLogs, verdict, modes: modelMetricModes(this.model) });
     if (this.inNotebook && this.display !== undefined) {
       const lines = [...this.epochLines.slice(-5), this.summary];
       const value = Math.min(1, this.epochLogs.length / Math.max(1, this.epochs));
@@ -225,6 +225,8 @@ export interface SummaryInput {
   epochLogs: readonly NumericLogs[];
   /** How training ended, first on the line: `'Done'`, `'Stopped early (...)'`, `'Stopped in epoch 2/5 by an error: ...'`. */
   verdict: string;
+  /** Directions custom metrics declare (`{f1: 'max'}`, see `metricModes`). Defaults to none. */
+  modes?: Readonly<Record<string, 'min' | 'max'>>;
 }
 
 /**
@@ -240,7 +242,7 @@ export function summaryLine(input: SummaryInput): string {
     if (keys.length > 0) parts.push(`final ${keys.map((k) => `${k} ${formatMetric(last[k])}`).join(', ')}`);
     const best: string[] = [];
     for (const k of keys) {
-      const mode = metricDirection(k);
+      const mode = metricDirection(k, input.modes);
       if (mode === undefined || input.epochLogs.length < 2) continue;
       let at = -1;
       input.epochLogs.forEach((logs, i) => {

@@ -135,7 +135,7 @@ export function compareRuns(runs: RunsInput, options: CompareRunsOptions = {}): 
       });
     }
   });
-  const mode = metricMode(metric);
+  const mode = metricMode(metric, Object.assign({}, ...hs.map((h) => h.modes)));
   const better = mode === undefined ? '' : mode === 'min' ? ' (lower is better)' : ' (higher is better)';
   const layout: Layout = {
     title: { text: plotlyText(options.title ?? `${metric} by run`) },

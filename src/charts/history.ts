@@ -3,7 +3,7 @@
  * per epoch. Epoch numbers follow tfjs and Keras (0-based `epoch` fields and `bestEpoch`);
  * charts plot them 1-based ("after 1 epoch").
  */
-import { metricDirection } from '../config/direction';
+import { metricDirection, metricModes } from '../config/direction';
 import { ChartError, describeValue } from './errors';
 
 /** One row per epoch: metric name → value (`loss`, `val_loss`, `acc`, `lr`, ...). */
@@ -48,6 +48,8 @@ export interface NormalizedHistory {
   monitor: string | undefined;
   config: Record<string, unknown> | undefined;
   name: string | undefined;
+  /** Directions the run's custom metrics declare (`{f1: 'max'}`, from `config.metrics`). */
+  modes: Record<string, 'min' | 'max'>;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -157,21 +159,22 @@ export function normalizeHistory(input: unknown, fn: string): NormalizedHistory 
     const e = typeof row.epoch === 'number' && Number.isFinite(row.epoch) ? row.epoch : (epochIndex?.[i] ?? i);
     return e + 1;
   });
-  return { rows, epochs, bestEpoch, monitor, config, name };
+  return { rows, epochs, bestEpoch, monitor, config, name, modes: metricModes(config?.metrics) };
 }
 
 /**
  * Which way `metric` improves, from the table callbacks and sweep use too
- * (`metricDirection`); `undefined` for a name it does not know.
+ * (`metricDirection`; `modes`: custom metrics' own directions, see `metricModes`);
+ * `undefined` for a name nothing says anything about.
  */
-export function metricMode(metric: string): 'min' | 'max' | undefined {
-  return metricDirection(metric);
+export function metricMode(metric: string, modes: Readonly<Record<string, 'min' | 'max'>> = {}): 'min' | 'max' | undefined {
+  return metricDirection(metric, modes);
 }
 
 /** Index of the best finite value of `metric` in `rows`, or undefined. */
-export function bestIndex(rows: HistoryRow[], metric: string): number | undefined {
+export function bestIndex(rows: HistoryRow[], metric: string, modes: Readonly<Record<string, 'min' | 'max'>> = {}): number | undefined {
   // An unknown metric: its best point is not guessed.
-  const mode = metricMode(metric);
+  const mode = metricMode(metric, modes);
   if (mode === undefined) return undefined;
   let best: number | undefined;
   rows.forEach((row, i) => {

@@ -84,7 +84,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
     const axis = axisName(i);
     const top = 1 - i * (panelHeight + PANEL_GAP);
     let yAxis: Axis = { title: { text: plotlyText(metric) }, domain: [Math.max(0, top - panelHeight), top], anchor: 'x' };
-    if (options.logY === true && metricMode(metric) !== 'max') yAxis = logAxis(yAxis, numbersOf(...[metric, `val_${metric}`].map((k) => h.rows.map((r) => r[k]))));
+    if (options.logY === true && metricMode(metric, h.modes) !== 'max') yAxis = logAxis(yAxis, numbersOf(...[metric, `val_${metric}`].map((k) => h.rows.map((r) => r[k]))));
     layout[layoutKey(axis)] = yAxis;
     const c = colour(i);
     for (const [key, dash] of [[metric, 'solid'], [`val_${metric}`, 'dash']] as const) {
@@ -133,7 +133,7 @@ function addBestMarker(data: Trace[], layout: Layout, h: ReturnType<typeof norma
     }
     return;
   }
-  const index = h.bestEpoch !== undefined ? h.epochs.indexOf(h.bestEpoch + 1) : bestIndex(h.rows, monitor);
+  const index = h.bestEpoch !== undefined ? h.epochs.indexOf(h.bestEpoch + 1) : bestIndex(h.rows, monitor, h.modes);
   if (index === undefined || index < 0) return;
   const base = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
   const panel = Math.max(0, metrics.indexOf(base));

@@ -1,6 +1,7 @@
 import { ChartError, describeValue } from './errors';
 import { checkChartOptions } from './options';
 import { plotlyText } from './escape';
+import { metricModes } from '../config/direction';
 import { isTableLike, metricMode, tableRows, type TableLike } from './history';
 import { displayableFigure } from './figureDisplay';
 import { logAxis } from './ticks';
@@ -31,15 +32,40 @@ function cellOf(v: unknown): Cell | undefined {
   return JSON.stringify(v);
 }
 
+/** What `sweep` returns, as far as the chart reads it: its rows, and its runs for metric directions. */
+export interface SweepResultLike {
+  rows: Array<Record<string, unknown>>;
+  runs: ReadonlyArray<{ config?: { metrics?: unknown }; result?: { monitor: string; direction: 'min' | 'max' } }>;
+}
+
+function isSweepResultLike(v: unknown): v is SweepResultLike {
+  return typeof v === 'object' && v !== null && Array.isArray((v as SweepResultLike).rows) && Array.isArray((v as SweepResultLike).runs);
+}
+
 /**
- * Sweep results (one row per run, a danfojs DataFrame or an array of objects): parallel
- * coordinates of the parameters coloured by the metric, or the metric against each
- * parameter. Rows whose metric is missing or not finite (failed runs) are left out and
- * counted in the title.
+ * Directions a sweep's runs know (each run's monitor, as `best_<monitor>` too, and custom
+ * metrics' `mode`), so a custom metric colours the right way round.
  */
-export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, options: SweepResultsOptions = {}): Figure {
+function sweepModes(result: SweepResultLike): Record<string, 'min' | 'max'> {
+  const modes: Record<string, 'min' | 'max'> = {};
+  for (const run of result.runs) {
+    Object.assign(modes, metricModes(run.config?.metrics));
+    if (run.result !== undefined) modes[run.result.monitor] = modes[`best_${run.result.monitor}`] = run.result.direction;
+  }
+  return modes;
+}
+
+/**
+ * Sweep results (what `sweep` returns, or one row per run: a danfojs DataFrame or an array
+ * of objects): parallel coordinates of the parameters coloured by the metric, or the
+ * metric against each parameter. Rows whose metric is missing or not finite (failed runs)
+ * are left out and counted in the title. Which way the metric improves comes from its
+ * name, or, given the sweep's result, from its runs (custom metrics' `mode`).
+ */
+export function sweepResults(rows: Array<Record<string, unknown>> | TableLike | SweepResultLike, options: SweepResultsOptions = {}): Figure {
   checkChartOptions('sweepResults', options);
-  const all = isTableLike(rows) ? tableRows(rows) : rows;
+  const modes = isSweepResultLike(rows) ? sweepModes(rows) : {};
+  const all = isSweepResultLike(rows) ? rows.rows : isTableLike(rows) ? tableRows(rows) : rows;
   if (!Array.isArray(all) || all.length === 0) {
     throw new ChartError(`sweepResults: expected a DataFrame or a non-empty array of row objects, received ${describeValue(rows)}.`);
   }
@@ -64,7 +90,7 @@ export function sweepResults(rows: Array<Record<string, unknown>> | TableLike, o
   }
   const kind = options.kind ?? (params.length >= 2 ? 'parcoords' : 'scatter');
   const metricValues = ok.map((r) => r[metric] as number);
-  const reversescale = metricMode(metric) === 'min';
+  const reversescale = metricMode(metric, modes) === 'min';
   const title = plotlyText(options.title ?? `Sweep: ${metric}`) + (failed > 0 ? ` (${failed} failed run${failed > 1 ? 's' : ''} left out)` : '');
   let data: Trace[];
   const layout: Record<string, unknown> = { title: { text: title }, height: 480 };

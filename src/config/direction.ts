@@ -5,6 +5,9 @@
  */
 import { LOSS_NAMES, METRIC_NAMES, type MetricName } from './losses';
 
+/** Which way a metric improves: `'min'` lower is better, `'max'` higher is better. */
+export type MetricMode = 'min' | 'max';
+
 /** Direction of every metric name a config accepts (a test walks them all). */
 export const METRIC_DIRECTIONS: Readonly<Record<MetricName, 'min' | 'max'>> = {
   accuracy: 'max',
@@ -35,7 +38,7 @@ const MINIMIZED = /(^|_)(loss|error|mse|mae|mape|msle|crossentropy|hinge|poisson
  * tfjs name multi-output logs, are looked through); `modes` gives directions for custom
  * metrics by their name. `undefined` when nothing says which way the metric improves.
  */
-export function metricDirection(key: string, modes: Readonly<Record<string, 'min' | 'max'>> = {}): 'min' | 'max' | undefined {
+export function metricDirection(key: string, modes: Readonly<Record<string, MetricMode>> = {}): MetricMode | undefined {
   const name = key.startsWith('val_') ? key.slice(4) : key;
   const candidates = [name];
   // `out1_acc` → `acc`, `dense_2_loss` → `loss`: try every suffix after an underscore.
@@ -47,4 +50,31 @@ export function metricDirection(key: string, modes: Readonly<Record<string, 'min
     if (MAXIMIZED.test(c)) return 'max';
   }
   return MINIMIZED.test(name) ? 'min' : undefined;
+}
+
+/**
+ * The directions custom metrics declare, by log name: a named metric `{name, fn, mode}` or a
+ * function with a `mode` property (`f1.mode = 'max'`), found in a config's `metrics` or a
+ * model's compiled metrics (lists, or per-output maps of lists). Pass the result to
+ * {@link metricDirection}.
+ */
+export function metricModes(metrics: unknown): Record<string, MetricMode> {
+  const out: Record<string, MetricMode> = {};
+  const visit = (m: unknown): void => {
+    if (Array.isArray(m)) return m.forEach(visit);
+    if (typeof m === 'function') {
+      const mode = (m as { mode?: unknown }).mode;
+      if ((mode === 'min' || mode === 'max') && m.name !== '') out[m.name] = mode;
+      return;
+    }
+    if (typeof m !== 'object' || m === null) return;
+    const named = m as { name?: unknown; fn?: unknown; mode?: unknown };
+    if (typeof named.name === 'string' && typeof named.fn === 'function') {
+      if (named.mode === 'min' || named.mode === 'max') out[named.name] = named.mode;
+      return;
+    }
+    Object.values(m).forEach(visit);
+  };
+  visit(metrics);
+  return out;
 }

@@ -1,6 +1,6 @@
 /** Training configs: one validated, frozen, JSON-serialisable object per run. */
 export { defineConfig, optimizerFromConfig, givenKeys } from './define';
-export { metricDirection, METRIC_DIRECTIONS } from './direction';
+export { metricDirection, metricModes, METRIC_DIRECTIONS, type MetricMode } from './direction';
 export { configSummary, configRows, configDiff } from './summary';
 export type { ConfigDifference } from './summary';
 export {
@@ -13,9 +13,9 @@ export {
   MAX_EPOCHS,
 } from './schema';
 export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig, EarlyStoppingConfigInput, RegularizationConfigInput } from './schema';
-export type { DeepReadonly, ValidationData } from './readonly';
+export type { DeepReadonly, ValidationData, ValidationTensors } from './readonly';
 export { LOSS_NAMES, METRIC_NAMES, resolveLoss, huber } from './losses';
-export type { LossName, MetricName, CompiledLoss, LossFunction, MetricFunction } from './losses';
+export type { LossName, MetricName, CompiledLoss, LossFunction, MetricFunction, NamedMetric } from './losses';
 export type { LossSpec, SingleLoss, MetricSpec } from './schema';
 export { ConfigError, ValidationError, didYouMean, levenshtein } from './issues';
 export type { ValidationIssue } from './issues';

@@ -50,8 +50,27 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** A custom loss: per-example (or already averaged) loss from targets and predictions. */
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
-/** A custom metric: logged under the function's `name` (give it one: `function f1(yTrue, yPred) {...}`). */
-export type MetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+/**
+ * A custom metric: logged under the function's `name` (give it one: `function f1(yTrue, yPred) {...}`).
+ * An optional `mode` property (`f1.mode = 'max'`) says which way it improves, as a
+ * {@link NamedMetric}'s `mode` does.
+ */
+export type MetricFunction = ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) & { mode?: 'min' | 'max' };
+
+/**
+ * A custom metric with its log name and the direction it improves in, e.g.
+ * `{name: 'f1', fn: (yTrue, yPred) => ..., mode: 'max'}`. The `mode` is what callbacks
+ * (earlyStopping, reduceLROnPlateau, modelCheckpoint with mode 'auto'), charts (best
+ * epoch, "higher is better", log axes) and sweep ranking use for `f1`, `val_f1`, `out1_f1`.
+ */
+export interface NamedMetric {
+  /** The log key (`val_` and, for several outputs, the output name are prefixed as Keras does). */
+  readonly name: string;
+  /** `(yTrue, yPred) => tf.Tensor`: per-example values (averaged by tfjs) or their mean. */
+  readonly fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+  /** `'min'` when lower is better, `'max'` when higher is. Defaults to none: its direction is then unknown (charts name no best, callbacks need their own `mode`). */
+  readonly mode?: 'min' | 'max';
+}
 
 /** A loss as `model.compile` takes it: a tfjs name or a function of (yTrue, yPred). */
 export type CompiledLoss = string | LossFunction;

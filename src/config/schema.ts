@@ -7,10 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { MAX_LEARNING_RATE, type OptimizerSpec } from '../optimizers/spec';
 import type { ResolvedScheduleSpec, ScheduleSpec } from '../schedules/spec';
-import { LOSS_NAMES, METRIC_NAMES, type LossFunction, type LossName, type MetricFunction, type MetricName } from './losses';
+import { LOSS_NAMES, METRIC_NAMES, type LossFunction, type LossName, type MetricFunction, type MetricName, type NamedMetric } from './losses';
 
 import type { Named } from '../util/named';
-import type { DeepReadonly, ValidationData } from './readonly';
+import type { DeepReadonly, ValidationData, ValidationTensors } from './readonly';
 
 /** Largest batch size accepted (2^20); larger values are almost always typos. */
 export const MAX_BATCH_SIZE = 1_048_576;
@@ -54,8 +54,14 @@ const clipBound = z.number().positive();
 export type SingleLoss = LossName | LossFunction;
 /** What `loss` takes: one loss, or one per output. */
 export type LossSpec = SingleLoss | readonly SingleLoss[] | Readonly<Record<string, SingleLoss>>;
-/** What `metrics` takes: names or named metric functions. */
-export type MetricSpec = MetricName | MetricFunction;
+/** What `metrics` takes: names, named metric functions, or `{name, fn, mode}` objects. */
+export type MetricSpec = MetricName | MetricFunction | NamedMetric;
+
+function isNamedMetric(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { name, fn, mode, ...rest } = v as Record<string, unknown>;
+  return typeof name === 'string' && name !== '' && typeof fn === 'function' && (mode === undefined || mode === 'min' || mode === 'max') && Object.keys(rest).length === 0;
+}
 
 // Any string passes here: defineConfig reports unknown names with a did-you-mean.
 function isSingleLoss(v: unknown): boolean {
@@ -66,6 +72,23 @@ function isLossSpec(v: unknown): boolean {
   if (isSingleLoss(v)) return true;
   if (Array.isArray(v)) return v.length > 0 && v.every(isSingleLoss);
   return typeof v === 'object' && v !== null && Object.keys(v).length > 0 && Object.values(v).every(isSingleLoss);
+}
+
+/** What a config's validationData takes for x or y (readonly lists included). */
+type ValidationTensorsInput = tf.Tensor | readonly tf.Tensor[] | Readonly<Record<string, tf.Tensor>>;
+
+const isLive = (t: unknown): boolean => t instanceof tf.Tensor && !t.isDisposed;
+
+function isValidationTensors(v: unknown): boolean {
+  if (isLive(v)) return true;
+  if (Array.isArray(v)) return v.length > 0 && v.every(isLive);
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length > 0 && Object.values(v).every(isLive);
+}
+
+// Mutable copies for tfjs; the tensors themselves are the user's (kept by reference).
+function copyTensors(v: ValidationTensorsInput): ValidationTensors {
+  if (v instanceof tf.Tensor) return v;
+  return Array.isArray(v) ? [...v] : { ...(v as Readonly<Record<string, tf.Tensor>>) };
 }
 
 export const trainingConfigSchema = z.strictObject({
@@ -87,12 +110,17 @@ export const trainingConfigSchema = z.strictObject({
   loss: z
     .custom<LossSpec>((v) => isLossSpec(v), { message: `must be a loss name (${LOSS_NAMES.join(', ')}), a function (yTrue, yPred) => tf.Tensor, or one per output as an array or {outputName: loss}` })
     .optional(),
-  /** Metric names or named functions `(yTrue, yPred) => tf.Tensor` reported during training (logged under the function's name). Defaults to none (or the compiled model's). */
+  /**
+   * Metrics reported during training: names, named functions `(yTrue, yPred) => tf.Tensor`
+   * (logged under the function's name), or `{name, fn, mode}` objects whose `mode`
+   * (`'min'` | `'max'`) tells callbacks, charts and sweeps which way the metric improves.
+   * Defaults to none (or the compiled model's).
+   */
   metrics: z
     .array(
       // Unknown names are reported by defineConfig (with a did-you-mean).
-      z.custom<MetricSpec>((v) => typeof v === 'string' || (typeof v === 'function' && v.name !== ''), {
-        message: 'must be a metric name or a named function (yTrue, yPred) => tf.Tensor (its name is the log key; write function f1(yTrue, yPred) {...})',
+      z.custom<MetricSpec>((v) => typeof v === 'string' || (typeof v === 'function' && v.name !== '') || isNamedMetric(v), {
+        message: "must be a metric name or a named function (yTrue, yPred) => tf.Tensor (its name is the log key; write function f1(yTrue, yPred) {...}), or {name, fn, mode?} with mode 'min' | 'max'",
       }),
     )
     .default([]),
@@ -116,14 +144,17 @@ export const trainingConfigSchema = z.strictObject({
   initialEpoch: z.number().int().min(0).max(MAX_EPOCHS).optional(),
   /** Fraction of the training data held out for validation, in (0, 1). Defaults to none. */
   validationSplit: z.number().gt(0).lt(1).optional(),
-  /** `[x, y]` tensors to validate on (not serialised to JSON). Exclusive with validationSplit. */
+  /**
+   * `[x, y]` to validate on (not serialised to JSON), each as the data's `x` / `y`: a tensor,
+   * or for a model with several inputs / outputs an array in model order or `{name: tensor}`.
+   * Exclusive with validationSplit. Defaults to none.
+   */
   validationData: z
-    // A readonly pair is accepted too (configs written `as const`).
-    .custom<ValidationData | readonly [tf.Tensor, tf.Tensor]>(
-      (v) => Array.isArray(v) && v.length === 2 && v.every((t) => t instanceof tf.Tensor && !t.isDisposed),
-      { message: 'must be [x, y]: two live tf.Tensors' },
-    )
-    .transform((v): ValidationData => [v[0], v[1]])
+    // A readonly pair (and readonly lists) are accepted too (configs written `as const`).
+    .custom<ValidationData | readonly [ValidationTensorsInput, ValidationTensorsInput]>((v) => Array.isArray(v) && v.length === 2 && v.every(isValidationTensors), {
+      message: 'must be [x, y]: two live tf.Tensors, or for several inputs / outputs arrays or {name: tensor} maps of live tensors',
+    })
+    .transform((v): ValidationData => [copyTensors(v[0]), copyTensors(v[1])])
     .optional(),
   /** Shuffle the training data before each epoch. Defaults to true. */
   shuffle: z.boolean().default(true),

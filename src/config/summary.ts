@@ -13,8 +13,10 @@ function optionsText(options: Record<string, unknown>, skip: readonly string[]):
     .join(', ');
 }
 
-function shapeText(t: tf.Tensor): string {
-  return t.shape.join('×');
+function shapeText(t: tf.Tensor | tf.Tensor[] | { [name: string]: tf.Tensor }): string {
+  if (t instanceof tf.Tensor) return t.shape.join('×');
+  if (Array.isArray(t)) return `[${t.map(shapeText).join(', ')}]`;
+  return `{${Object.entries(t).map(([k, v]) => `${k}: ${shapeText(v)}`).join(', ')}}`;
 }
 
 /** Rows (setting, value) shown by {@link configSummary}. */
@@ -131,6 +133,10 @@ function walk(a: unknown, b: unknown, path: string, out: ConfigDifference[]): vo
 }
 
 function nameOf(v: unknown): string {
+  if (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string') {
+    const { name, mode } = v as { name: string; mode?: string };
+    return `${name} (function${mode !== undefined ? `, ${mode}` : ''})`;
+  }
   return typeof v === 'function' ? `${v.name || 'custom'} (function)` : String(v);
 }
 

@@ -4,7 +4,7 @@
  * config does not silently contradict a model that is already compiled.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveLoss, type CompiledLoss, type LossName, type TrainingConfig } from '../config';
+import { resolveLoss, type CompiledLoss, type LossName, type MetricFunction, type NamedMetric, type TrainingConfig } from '../config';
 import type { SingleLoss } from '../config/schema';
 import { getLearningRate } from '../optimizers';
 import { describe } from './errors';
@@ -107,13 +107,34 @@ export function compileArgs(model: tf.LayersModel, losses: readonly OutputLoss[]
   const args: CompileArgs = {
     optimizer,
     loss: (resolved.length === 1 ? resolved[0] : resolved) as CompileArgs['loss'],
-    metrics: [...cfg.metrics] as CompileArgs['metrics'],
+    metrics: cfg.metrics.map(compiledMetric) as CompileArgs['metrics'],
   };
   if (cfg.lossWeights !== undefined) {
     const w = cfg.lossWeights as unknown;
     (args as { lossWeights?: unknown }).lossWeights = Array.isArray(w) ? [...w] : outputNamesOf(model).map((k) => (w as Record<string, number>)[k] ?? 1);
   }
   return args;
+}
+
+// One function per named metric, so recompiles (and contradiction checks) see the same one.
+const namedMetricFunctions = new WeakMap<object, MetricFunction>();
+
+/**
+ * A config metric as `model.compile` takes it: names and functions as they are; a named
+ * metric `{name, fn, mode}` as a function called `name` (tfjs logs it under its name) that
+ * carries `mode`, so callbacks find the direction on the compiled model.
+ */
+export function compiledMetric(spec: unknown): unknown {
+  if (typeof spec !== 'object' || spec === null) return spec;
+  const named = spec as NamedMetric;
+  let f = namedMetricFunctions.get(named);
+  if (f === undefined) {
+    const fn = named.fn;
+    f = Object.defineProperty((yTrue: tf.Tensor, yPred: tf.Tensor) => fn(yTrue, yPred), 'name', { value: named.name }) as MetricFunction;
+    if (named.mode !== undefined) f.mode = named.mode;
+    namedMetricFunctions.set(named, f);
+  }
+  return f;
 }
 
 /** What a model was compiled with by `train`, to tell later configs that contradict it. */

@@ -50,12 +50,16 @@ export function tensorsFor(value: unknown, names: readonly string[], label: stri
   return { tensors: [value] };
 }
 
-/** One batch as `model.fitDataset` takes it. */
-export type Batch = { xs: tf.Tensor; ys: tf.Tensor };
+/**
+ * One batch as `model.fitDataset` takes it: `xs` and `ys` one tensor each, or for several
+ * inputs / outputs an array in model order or `{name: tensor}`.
+ */
+export type Batch = { xs: TensorOrTensors; ys: TensorOrTensors };
 
 /**
  * Streamed data for `train`: a `tf.data.Dataset` of batches `{xs, ys}` (e.g.
- * `tf.data.array(...).batch(32)` or a mapped `tf.data.csv(...)`), trained with
+ * `tf.data.array(...).batch(32)` or a mapped `tf.data.csv(...)`; for a model with several
+ * inputs or outputs `{xs: {a, b}, ys: {out1, out2}}` or arrays in model order), trained with
  * `model.fitDataset`, so data larger than memory works. `config.batchSize`, `shuffle` and
  * `validationSplit` do not apply (batch and shuffle the dataset itself); validation comes
  * from `validation` or `config.validationData`.
@@ -75,17 +79,17 @@ export function isDatasetData(data: unknown): data is DatasetData {
   return typeof data === 'object' && data !== null && 'dataset' in data;
 }
 
-/** Problems with streamed data: read the first batch (then dispose it) to check its shapes against the model. */
-export async function datasetProblems(model: tf.LayersModel, data: DatasetData, sparseTargets: boolean, losses?: readonly unknown[]): Promise<string[]> {
+/**
+ * Problems with streamed data: read the first batch (then dispose it) to check its shapes
+ * against the model. For several inputs or outputs a batch's `xs` / `ys` are arrays in
+ * model order or `{name: tensor}` maps, as `model.fitDataset` takes them.
+ */
+export async function datasetProblems(model: tf.LayersModel, data: DatasetData, sparseTargets: boolean | readonly boolean[], losses?: readonly unknown[]): Promise<string[]> {
   const problems: string[] = [];
   if (!(data.dataset instanceof tf.data.Dataset)) return [`data.dataset must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.dataset)}.`];
   if (data.validation !== undefined && !(data.validation instanceof tf.data.Dataset)) problems.push(`data.validation must be a tf.data.Dataset of batches {xs, ys}, received ${describe(data.validation)}.`);
   if (data.batchesPerEpoch !== undefined && !(Number.isInteger(data.batchesPerEpoch) && data.batchesPerEpoch > 0)) {
     problems.push(`data.batchesPerEpoch must be a whole number >= 1, received ${describe(data.batchesPerEpoch)}.`);
-  }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    problems.push(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; train supports one of each. Use model.fitDataset directly.`);
-    return problems;
   }
   const batch = await firstBatch(data.dataset);
   if (batch === undefined) return [...problems, 'data.dataset is empty. Pass a dataset with at least one batch.'];
@@ -94,12 +98,13 @@ export async function datasetProblems(model: tf.LayersModel, data: DatasetData, 
       problems.push(`data.dataset must yield batches {xs, ys}, its first element is ${describe(batch)}. Map it, e.g. dataset.map(({x, y}) => ({xs: x, ys: y})).batch(32).`);
     } else {
       const { xs, ys } = batch as Batch;
-      const found = dataProblems(model, xs, ys, 'data.dataset batch', sparseTargets);
+      // NaN is left to training (TerminateOnNaN): only the first batch could be checked here.
+      const found = pairProblems(model, xs, ys, 'data.dataset batch', sparseTargets, { checkFinite: false });
       problems.push(...found.map((p) => p.replace(/ Pass \{x.*$/, '')));
       // Labels against the loss, on the first batch only (the rest streams in during training).
       if (found.length === 0 && losses !== undefined) {
         const labels = labelIssues(model, [['data.dataset', xs, ys]], losses);
-        problems.push(...labels.map((issue) => issue.message.replace(/^data\.dataset\.y\b/, 'data.dataset.ys (first batch)').replace(/^data\.dataset\.x\b/, 'data.dataset.xs (first batch)')));
+        problems.push(...labels.map((issue) => issue.message.replace(/^data\.dataset\.y(\[\d+\])?(?![\w.])/, 'data.dataset.ys$1 (first batch)').replace(/^data\.dataset\.x(\[\d+\])?(?![\w.])/, 'data.dataset.xs$1 (first batch)')));
       }
     }
   } finally {
@@ -208,8 +213,12 @@ export function trainDataProblems(model: tf.LayersModel, data: unknown, sparseTa
   return pairProblems(model, x, y, 'data', sparseTargets);
 }
 
-/** Problems with an `[x, y]` pair for the whole model (train data or validationData). */
-export function pairProblems(model: tf.LayersModel, x: unknown, y: unknown, label: string, sparseTargets: boolean | readonly boolean[]): string[] {
+/**
+ * Problems with an `[x, y]` pair for the whole model (train data, validationData, a
+ * dataset's first batch): one tensor per input and output (arrays in order or name maps),
+ * shapes, and NaN (one fused check) unless `checkFinite` is false.
+ */
+export function pairProblems(model: tf.LayersModel, x: unknown, y: unknown, label: string, sparseTargets: boolean | readonly boolean[], options: { checkFinite?: boolean } = {}): string[] {
   const inputs = tensorsFor(x, inputNamesOf(model), `${label}.x`);
   const outputs = tensorsFor(y, outputNamesOf(model), `${label}.y`);
   const problems: string[] = [];
@@ -236,7 +245,7 @@ export function pairProblems(model: tf.LayersModel, x: unknown, y: unknown, labe
   }
   const labelled = [...xs.map((t, i) => [name('x', x, inputNamesOf(model), i), t] as const), ...ys.map((t, i) => [name('y', y, outputNamesOf(model), i), t] as const)];
   const live = labelled.filter((pair): pair is readonly [string, tf.Tensor] => pair[1] instanceof tf.Tensor && !pair[1].isDisposed);
-  return [...problems, ...nonFiniteProblems(live)];
+  return options.checkFinite === false ? problems : [...problems, ...nonFiniteProblems(live)];
 }
 
 export function checkModel(component: string, model: unknown): asserts model is tf.LayersModel {

@@ -6,9 +6,10 @@ import { ReduceLROnPlateau } from '../callbacks/reduceLROnPlateau';
 import { TerminateOnNaN } from '../callbacks/terminateOnNaN';
 import { ProgressBar, type ProgressBarOptions } from '../callbacks/progressBar';
 import { FitClaim } from '../callbacks/fitGuard';
+import { cannotTell, modelMetricModes, MonitorCallback } from '../callbacks/monitor';
 import { onInterrupt } from '../util/interrupt';
 import { getLearningRate } from '../optimizers';
-import { defineConfig, givenKeys, optimizerFromConfig, type TrainingConfig, type TrainingConfigInput } from '../config';
+import { defineConfig, givenKeys, metricDirection, metricModes, optimizerFromConfig, type TrainingConfig, type TrainingConfigInput } from '../config';
 import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
 import { getDisplay } from '../display';
 import { applyRegularization, setDropoutRate } from '../regularization';
@@ -160,7 +161,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   if (keep) problems.push(...contradictions(model, cfg, given, state?.optimizer === model.optimizer ? state?.signature : undefined, losses));
   problems.push(...classWeightProblems(model, cfg));
   if (streamed) {
-    problems.push(...(await datasetProblems(model, data, sparse, losses.map((l) => l.loss))));
+    problems.push(...(await datasetProblems(model, data, sparseOutputs, losses.map((l) => l.loss))));
     if (cfg.validationSplit !== undefined) problems.push('validationSplit cannot split a streamed dataset. Pass data.validation (a dataset) or config.validationData instead.');
     if (data.validation !== undefined && cfg.validationData !== undefined) problems.push('data.validation and config.validationData are both set. Use one.');
   } else {
@@ -184,6 +185,12 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   } else if (drivers.length > 1) {
     problems.push(`callbacks ${drivers.join(' and ')} would both drive the learning rate. Keep one.`);
   }
+  // Monitors of custom metrics take the direction the metric declares ({name, fn, mode}); say now when none does.
+  const modes = keep && !given.includes('metrics') ? modelMetricModes(model) : metricModes(cfg.metrics);
+  if (cfg.earlyStopping !== false && cfg.earlyStopping.mode === 'auto' && metricDirection(cfg.earlyStopping.monitor, modes) === undefined) {
+    problems.push(cannotTell('config.earlyStopping', cfg.earlyStopping.monitor));
+  }
+  for (const c of userCallbacks) if (c instanceof MonitorCallback) problems.push(...[c.directionFrom(modes)].filter((p): p is string => p !== undefined));
   if (cfg.regularization.dropout > 0 && !hasDropout(model)) {
     problems.push(`regularization.dropout is ${cfg.regularization.dropout} but model '${model.name}' has no Dropout layer to apply it to. Add tf.layers.dropout({rate}) where you want it, or set regularization.dropout to 0.`);
   }
@@ -251,6 +258,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     let stopper: EarlyStopping | undefined;
     if (cfg.earlyStopping !== false) {
       stopper = new EarlyStopping({ ...cfg.earlyStopping });
+      stopper.directionFrom(modes);
       owned.push(stopper);
       callbacks.push(stopper);
     }
@@ -427,11 +435,14 @@ function inferredLine(model: tf.LayersModel, inferred: readonly OutputLoss[]): s
 async function targetShapesOf(model: tf.LayersModel, data: TrainData): Promise<Array<number[] | undefined>> {
   if (typeof data !== 'object' || data === null) return [];
   if (isDatasetData(data)) {
-    if (!(data.dataset instanceof tf.data.Dataset) || model.outputs.length !== 1) return [];
+    if (!(data.dataset instanceof tf.data.Dataset)) return [];
     const batch = (await firstBatch(data.dataset)) as { ys?: unknown } | undefined;
-    const shape = batch?.ys instanceof tf.Tensor ? batch.ys.shape : undefined;
-    tf.dispose(batch as tf.TensorContainer);
-    return [shape];
+    try {
+      const found = tensorsFor(batch?.ys, outputNamesOf(model), 'ys');
+      return 'problem' in found ? [] : found.tensors.map((t) => (t instanceof tf.Tensor ? t.shape : undefined));
+    } finally {
+      tf.dispose(batch as tf.TensorContainer);
+    }
   }
   const found = tensorsFor((data as { y?: unknown }).y, outputNamesOf(model), 'data.y');
   return 'problem' in found ? [] : found.tensors.map((t) => (t instanceof tf.Tensor ? t.shape : undefined));

@@ -57,7 +57,12 @@ const wrong: BadInput[] = [
   make('earlyStopping mode mni', () => earlyStopping({ mode: 'mni' as never }), 'mode', /Did you mean 'min'/),
   make('earlyStopping monitor empty', () => earlyStopping({ monitor: '' }), 'monitor'),
   make('earlyStopping monitor 3', () => earlyStopping({ monitor: 3 as never }), 'monitor'),
-  make('earlyStopping auto mode on an unknown metric', () => earlyStopping({ monitor: 'wobble' }), 'mode'),
+  // Decided when training begins (the model's metrics may declare its mode); nothing does here.
+  make('earlyStopping auto mode on an unknown metric', () => withModel(async (model) => {
+    const cb = earlyStopping({ monitor: 'wobble' });
+    cb.setModel(model);
+    await cb.onTrainBegin();
+  }), 'mode', /cannot tell whether 'wobble' should be minimized or maximized/),
   make('earlyStopping restoreBestWeights "yes"', () => earlyStopping({ restoreBestWeights: 'yes' as never }), 'restoreBestWeights'),
   make('earlyStopping verbose 2', () => earlyStopping({ verbose: 2 as never }), 'verbose'),
   make('earlyStopping startFromEpoch -2', () => earlyStopping({ startFromEpoch: -2 }), 'startFromEpoch'),

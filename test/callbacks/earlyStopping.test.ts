@@ -128,7 +128,6 @@ test('earlyStopping reads scalar tensors in the logs without disposing them', as
 
 const badOptions: Array<[EarlyStoppingOptions, RegExp]> = [
   [{ mode: 'maxx' as never }, /earlyStopping: mode "maxx" is not one of 'auto' \| 'min' \| 'max'\. Did you mean 'max'\?/],
-  [{ monitor: 'val_foo' }, /earlyStopping: mode 'auto' cannot tell whether 'val_foo' should be minimized or maximized\. Pass mode: 'max'/],
   [{ monitor: '' }, /earlyStopping: monitor must be a non-empty log key/],
   [{ patience: -1 }, /earlyStopping: patience must be a whole number >= 0, received -1/],
   [{ patience: 1.5 }, /earlyStopping: patience must be a whole number >= 0, received 1\.5/],
@@ -143,6 +142,26 @@ for (const [options, message] of badOptions) {
     assert.throws(() => earlyStopping(options), message);
   });
 }
+
+test("earlyStopping on a metric whose name says nothing: decided at onTrainBegin from the model's metrics (Keras 3), else an error naming mode", async () => {
+  await tf.setBackend('cpu');
+  const cb = earlyStopping({ monitor: 'val_foo' });
+  assert.throws(() => cb.direction, /earlyStopping: mode 'auto' cannot tell whether 'val_foo' should be minimized or maximized\. Pass mode: 'max'/);
+  const plain = tinyModel();
+  plain.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+  cb.setModel(plain);
+  await assert.rejects(cb.onTrainBegin(), /earlyStopping: mode 'auto' cannot tell whether 'val_foo' should be minimized or maximized\. Pass mode: 'max'/);
+  const foo = Object.assign((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(tf.abs(tf.sub(yTrue, yPred))), { mode: 'max' as const });
+  Object.defineProperty(foo, 'name', { value: 'foo' });
+  const declared = tinyModel();
+  declared.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError', metrics: [foo] });
+  const again = earlyStopping({ monitor: 'val_foo' });
+  again.setModel(declared);
+  await again.onTrainBegin();
+  assert.equal(again.direction, 'max');
+  plain.dispose();
+  declared.dispose();
+});
 
 test('earlyStopping stops a real model.fit', async () => {
   await tf.setBackend('cpu');

@@ -250,7 +250,7 @@ test('every accepted metric has one direction, which earlyStopping, the charts a
     assert.match((compared.layout.yaxis as { title: { text: string } }).title.text, direction === 'min' ? /lower is better/ : /higher is better/);
     const rows = [{ learningRate: 0.1, [metric]: 0.2 }, { learningRate: 0.01, [metric]: 0.3 }];
     const fig = sweepResults(rows, { metric, params: ['learningRate'], kind: 'scatter' });
-    assert.equal((fig.data[0] as { marker: { reversescale: boolean } }).marker.reversescale, direction === 'min', `sweepResults ${metric}`);
+    assert.equal((fig.data[0] as unknown as { marker: { reversescale: boolean } }).marker.reversescale, direction === 'min', `sweepResults ${metric}`);
   }
   // sweep ranks runs by their result's direction: with a maximized monitor the higher value wins.
   const { x, y } = regressionData(32);
