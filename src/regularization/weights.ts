@@ -54,7 +54,7 @@ export function applyRegularization(model: tf.LayersModel, penalty: WeightPenalt
     throw new RegularizationError(`applyRegularization: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`);
   }
   if (typeof penalty !== 'object' || penalty === null) {
-    throw new RegularizationError(`applyRegularization: second argument must be {l1?, l2?}, received ${describe(penalty)}. Pass e.g. {l2: 1e-4}.`);
+    throw new RegularizationError(`applyRegularization: penalty (the second argument) must be {l1?, l2?}, received ${describe(penalty)}. Pass e.g. {l2: 1e-4}.`, { path: 'penalty', received: penalty, expected: '{l1?, l2?}' });
   }
   checkRegularizationOptions('applyRegularization', penalty);
   const l1 = checkFactor('l1', penalty.l1);

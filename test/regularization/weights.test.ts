@@ -103,7 +103,7 @@ const bad: Array<[unknown, unknown, RegExp]> = [
   [{}, { l2: 0.1 }, /applyRegularization: model must be a tf.LayersModel/],
   ['model', { l2: -1 }, /applyRegularization: l2 must be a finite number >= 0, received -1/],
   ['model', { l1: Number.NaN }, /applyRegularization: l1 must be a finite number >= 0, received NaN/],
-  ['model', null, /applyRegularization: second argument must be \{l1\?, l2\?\}/],
+  ['model', null, /applyRegularization: penalty \(the second argument\) must be \{l1\?, l2\?\}/],
 ];
 for (const [model, penalty, message] of bad) {
   test(`applyRegularization rejects ${JSON.stringify(penalty)}`, () => {
