@@ -116,9 +116,66 @@ export async function startWasm(threads: number): Promise<{ ok: boolean; threads
   try {
     const ok = await tf.setBackend('wasm');
     await tf.ready();
-    return { ok, threads: ok ? wasm.getThreadsCount() : 1 };
+    if (!ok) return { ok, threads: 1 };
+    const count = wasm.getThreadsCount();
+    pool = threaded ? findPool((tf.backend() as unknown as { wasm: ThreadedModule }).wasm, count) : undefined;
+    if (pool !== undefined) new Int32Array(pool.memory.buffer)[pool.index] = 0;
+    return { ok, threads: count };
   } finally {
     nodeOs.cpus = cpus;
+  }
+}
+
+/**
+ * Small ops must not pay for the pool: tfjs hands its one XNNPACK thread pool to every
+ * op, and waking a thread for a 32x32 product costs more than the product (the tutorial
+ * MLP ran ~5x slower on 2 threads). tfjs keeps the pool's pointer in a C global, found here
+ * by the one word whose zeroing makes get_threads_count() report "no pool" (-1); with it
+ * zeroed XNNPACK runs inline, and {@link withThreadPool} puts it back around large products.
+ */
+interface PoolSwitch {
+  memory: WebAssembly.Memory;
+  index: number;
+  pointer: number;
+  threads: number;
+}
+
+let pool: PoolSwitch | undefined;
+
+interface ThreadedModule {
+  wasmMemory?: WebAssembly.Memory;
+  tfjs: { getThreadsCount(): number };
+}
+
+function findPool(module: ThreadedModule, threads: number): PoolSwitch | undefined {
+  const memory = module.wasmMemory;
+  if (memory === undefined || module.tfjs.getThreadsCount() <= 1) return undefined;
+  const words = new Int32Array(memory.buffer);
+  // The global lives in the static data, well below the first megabyte.
+  const limit = Math.min(words.length, 1 << 18);
+  for (let i = 64; i < limit; i++) {
+    const v = words[i];
+    if (v <= 0 || (v & 3) !== 0 || v >= memory.buffer.byteLength) continue;
+    words[i] = 0;
+    const hit = module.tfjs.getThreadsCount() === -1;
+    words[i] = v;
+    if (hit) return { memory, index: i, pointer: v, threads };
+  }
+  return undefined;
+}
+
+/** Products of at least this many multiply-adds use the pool (a 128x784x256 MLP layer has 25.7M). */
+export const POOL_MIN_WORK = 1 << 20;
+
+/** Runs `fn` with XNNPACK's thread pool when `work` (multiply-adds) is large enough; inline otherwise. */
+export function withThreadPool<T>(work: number, fn: () => T): T {
+  if (pool === undefined || work < POOL_MIN_WORK) return fn();
+  const words = new Int32Array(pool.memory.buffer);
+  words[pool.index] = pool.pointer;
+  try {
+    return fn();
+  } finally {
+    words[pool.index] = 0;
   }
 }
 
@@ -130,6 +187,7 @@ export function wasmStarted(): boolean {
 /** XNNPACK threads of the running wasm backend; 1 before it starts. */
 export function wasmThreads(): number {
   if (!wasmStarted()) return 1;
+  if (pool !== undefined) return pool.threads;
   try {
     return (require('@tensorflow/tfjs-backend-wasm') as WasmPackage).getThreadsCount();
   } catch {

@@ -10,6 +10,7 @@ import { maxPoolGrad } from './pool';
 import { unsortedSegmentSum } from './segment';
 import { sum } from './sum';
 import { tile } from './tile';
+import { conv2D, fusedConv2D } from './pooled';
 import { rememberStock, type WasmKernelFunc } from './wasmBackend';
 
 /** trainlab's kernels for the wasm backend, by tfjs kernel name. */
@@ -28,6 +29,8 @@ const FAST_KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   [tf.Cast, cast],
   [tf.Add, add],
   [tf.Sum, sum],
+  [tf.Conv2D, conv2D],
+  [tf.FusedConv2D, fusedConv2D],
   [ADAM_UPDATE, adamUpdate],
 ];
 

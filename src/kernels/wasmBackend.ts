@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { withThreadPool } from '../backend/threads';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` that trainlab's kernels use. */
 export interface WasmBackend {
@@ -19,7 +20,7 @@ export interface WasmKernelArgs {
 
 export type WasmKernelFunc = (args: WasmKernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
-/** Runs one of the wasm backend's own (stock) kernels by name. */
+/** Runs one of the wasm backend's own (stock) kernels by name; large products and convolutions on every wasm thread. */
 export function runStock(
   kernelName: string,
   inputs: tf.NamedTensorInfoMap,
@@ -27,7 +28,22 @@ export function runStock(
   attrs: object = {},
 ): tf.TensorInfo {
   const stock = stockKernel(kernelName);
-  return stock.kernelFunc({ inputs, backend: backend as unknown as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  const run = () => stock.kernelFunc({ inputs, backend: backend as unknown as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  return POOLED.has(kernelName) ? withThreadPool(workOf(kernelName, inputs, attrs as { transposeB?: boolean }), run) : run();
+}
+
+const POOLED = new Set(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D']);
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Multiply-adds of a product or convolution, roughly (enough to tell small from large). */
+function workOf(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: { transposeB?: boolean }): number {
+  if (kernelName === 'BatchMatMul' || kernelName === '_FusedMatMul') {
+    const b = (inputs.b as tf.TensorInfo).shape;
+    return size((inputs.a as tf.TensorInfo).shape) * b[attrs.transposeB === true ? b.length - 2 : b.length - 1];
+  }
+  const filter = (inputs.filter as tf.TensorInfo).shape;
+  return size((inputs.x as tf.TensorInfo).shape) * filter[0] * filter[1] * filter[3];
 }
 
 // null records a kernel the wasm backend does not have, so a trainlab kernel registered

@@ -18,6 +18,7 @@ interface ChildRun {
   cnnWeights?: number[][];
   tensors?: number;
   osThreads?: number;
+  poolBetweenOps?: number;
   changeError?: string;
   error?: string;
   pid: number;
@@ -56,10 +57,12 @@ function assertClose(actual: number[][], expected: number[][], tolerance: number
   );
 }
 
-test('wasm with 2 threads trains an MLP and a CNN to the same losses and weights as 1 thread; the same tensors left; the process ends by itself', async () => {
+test('wasm with 2 threads (pool for large products only) trains an MLP and a CNN to the same losses and weights as 1 thread; the same tensors left; the process ends by itself', async () => {
   const [one, two] = await Promise.all([runChild(['1']), runChild(['2'])]);
   for (const r of [one, two]) assert.equal(r.error, undefined, r.error);
   assert.deepEqual([one.threads, two.threads], [1, 2]);
+  // Between large products XNNPACK has no pool (small ops run inline); the 1-thread build has a pool of 1.
+  assert.deepEqual([one.poolBetweenOps, two.poolBetweenOps], [1, -1]);
   assert.equal(two.backend, 'wasm');
   assertClose([two.mlpLoss as number[]], [one.mlpLoss as number[]], 1e-5, 'MLP loss');
   assertClose(two.mlpWeights as number[][], one.mlpWeights as number[][], 1e-5, 'MLP weights');

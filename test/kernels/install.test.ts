@@ -5,7 +5,7 @@ import { useBackend } from '../../src/backend';
 import { FAST_KERNEL_NAMES, fastKernelsInstalled, fastKernelsWanted, installFastKernels, uninstallFastKernels } from '../../src/kernels';
 
 const ADDED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'TrainlabAdamUpdate'];
-const REPLACED = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'GatherV2', 'Identity', 'Cast', 'Add', 'Sum'];
+const REPLACED = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'GatherV2', 'Identity', 'Cast', 'Add', 'Sum', 'Conv2D', 'FusedConv2D'];
 
 test('FAST_KERNEL_NAMES lists the replaced and the added kernels', () => {
   assert.deepEqual([...FAST_KERNEL_NAMES].sort(), [...ADDED, ...REPLACED].sort());
