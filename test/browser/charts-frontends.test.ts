@@ -1,0 +1,242 @@
+/**
+ * One plotly.js copy in the saved notebook whatever the user does, in JupyterLab 4 and
+ * Notebook 7 (from .venv/) in headless Chromium: run, reload the page (kernel still alive)
+ * and run another chart, run out of order, clear the holder cell, delete it after a reload,
+ * reopen and Run All. After every save the file on disk holds plotly.js once and every chart
+ * draws after a reload. Screenshots: build/screenshots/charts-<frontend>-<step>.png.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT } from '../helpers/notebook';
+import { launchChromium } from './chromium';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { privateJupyterPath } = require('../../scripts/kernelspec') as { privateJupyterPath(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { notebook } = require('../../scripts/notebook-json') as { notebook(cells: Array<[string, string]>): Record<string, unknown> };
+
+const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
+const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
+const FILE = 'charts.ipynb';
+const KNOWN_PAGE_ERRORS = [/No active debugger session/, /Cannot read properties of undefined \(reading 'schema'\)/];
+
+const FRONT_ENDS = [
+  { name: 'lab', title: 'JupyterLab 4', app: 'lab', expose: '--LabApp.expose_app_in_browser=True', url: `/lab/tree/${FILE}?reset` },
+  { name: 'notebook', title: 'Notebook 7', app: 'notebook', expose: '--JupyterNotebookApp.expose_app_in_browser=True', url: `/notebooks/${FILE}` },
+] as const;
+
+const CELLS: Array<[string, string]> = [
+  ['code', "import { charts, show } from 'trainlab';"],
+  ['code', "show(charts.lossCurves([{ loss: 1, val_loss: 1.2 }, { loss: 0.5, val_loss: 0.7 }], { title: 'chart A' }));"],
+  ['code', "show(charts.timingBars({ cpu: 120, wasm: 35 }, { title: 'chart B' }));"],
+  ['code', "charts.lrFinder({ lrs: [1e-4, 1e-3, 1e-2, 1e-1], losses: [2, 1.5, 1, 3] }, { title: 'chart C' })"],
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The saved file: plotly.js copies (outputs holding it), their cells, size, and the chart cells. */
+function savedFile(file: string): { copies: number; holders: number[]; bytes: number; chartCells: number[] } {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+  const html = (o: { data?: Record<string, unknown> }): string => [o.data?.['text/html'] ?? ''].flat().join('');
+  const holders: number[] = [];
+  const chartCells: number[] = [];
+  let copies = 0;
+  nb.cells.forEach((c, i) => {
+    const n = (c.outputs ?? []).filter((o) => html(o).includes('plotly.js v')).length;
+    copies += n;
+    if (n > 0) holders.push(i);
+    if ((c.outputs ?? []).some((o) => html(o).includes('class="trainlab-chart"'))) chartCells.push(i);
+  });
+  return { copies, holders, bytes: fs.statSync(file).size, chartCells };
+}
+
+for (const front of FRONT_ENDS) {
+  describe(`${front.title}: one plotly.js copy in the saved notebook`, () => {
+    let server: ChildProcess | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    let dir = '';
+    let base = '';
+    let token = '';
+    let log = '';
+    const pageErrors: string[] = [];
+
+    before(async () => {
+      if (!fs.existsSync(JUPYTER)) throw new Error(`${front.title}: ${JUPYTER} is missing. Install it with: node scripts/venv.js lab notebook`);
+      // Inside the checkout so that `import 'trainlab'` resolves; build/ is ignored by git.
+      dir = fs.mkdtempSync(path.join(ROOT, 'build', `charts-${front.name}-`));
+      fs.writeFileSync(path.join(dir, FILE), JSON.stringify(notebook(CELLS)));
+      const config = path.join(dir, '.jupyter-config');
+      fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
+      fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { '@jupyterlab/apputils-extension:announcements': true } }));
+      const port = await freePort();
+      token = `t${Math.random().toString(36).slice(2)}`;
+      base = `http://127.0.0.1:${port}`;
+      server = spawn(JUPYTER, [front.app, '--no-browser', '--allow-root', '--ip', '127.0.0.1', '--port', String(port), `--ServerApp.token=${token}`, `--ServerApp.root_dir=${dir}`, front.expose], {
+        cwd: dir,
+        env: { ...process.env, JUPYTER_PATH: privateJupyterPath(), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      server.stdout?.on('data', (b: Buffer) => (log += b.toString()));
+      server.stderr?.on('data', (b: Buffer) => (log += b.toString()));
+      browser = await launchChromium();
+      for (const end = Date.now() + 60_000; ; ) {
+        if (server.exitCode !== null) throw new Error(`${front.title}: jupyter exited with ${server.exitCode}:\n${log}`);
+        try {
+          if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
+        } catch {
+          // not up yet
+        }
+        if (Date.now() > end) throw new Error(`${front.title}: jupyter did not answer within 60 s:\n${log}`);
+        await sleep(200);
+      }
+      page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      page.on('pageerror', (e) => {
+        if (!KNOWN_PAGE_ERRORS.some((k) => k.test(String(e)))) pageErrors.push(String(e));
+      });
+    });
+
+    after(async () => {
+      await browser?.close();
+      if (server?.exitCode === null) {
+        server.kill('SIGTERM');
+        for (let i = 0; i < 20 && server.exitCode === null; i++) await sleep(100);
+        if (server.exitCode === null) server.kill('SIGKILL');
+      }
+      if (dir !== '' && process.env.TRAINLAB_KEEP === undefined) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Runs `body` in the page with the notebook panel as `p` and the app as `app`. */
+    const inPanel = <T>(body: string): Promise<T> =>
+      page!.evaluate(`(async () => {
+        const app = window.jupyterapp;
+        const all = [app.shell.currentWidget, ...(app.shell.widgets ? Array.from(app.shell.widgets('main')) : [])];
+        const p = all.find((w) => w && w.context && w.context.path === ${JSON.stringify(FILE)});
+        if (!p) throw new Error('notebook not open');
+        ${body}
+      })()`) as Promise<T>;
+
+    const open = async (): Promise<void> => {
+      await page!.goto(`${base}${front.url}${front.url.includes('?') ? '&' : '?'}token=${token}`);
+      for (const end = Date.now() + 60_000; ; await sleep(200)) {
+        const ready = await inPanel<boolean>("return p.sessionContext.session?.kernel?.status === 'idle' && p.content.widgets.length > 0").catch(() => false);
+        if (ready) return;
+        if (Date.now() > end) throw new Error(`${front.title}: notebook or kernel not ready within 60 s\n${log.slice(-1500)}`);
+      }
+    };
+
+    const command = (index: number, id: string): Promise<void> =>
+      inPanel(`p.content.activeCellIndex = ${index}; p.content.deselectAll(); await app.commands.execute(${JSON.stringify(id)});`);
+
+    const run = async (index: number): Promise<void> => {
+      const count = await inPanel<number | null>(`return p.content.widgets[${index}].model.executionCount ?? null`);
+      await command(index, 'notebook:run-cell');
+      for (const end = Date.now() + 60_000; ; await sleep(150)) {
+        const s = await inPanel<{ count: number | null; status: string }>(`return { count: p.content.widgets[${index}].model.executionCount ?? null, status: p.sessionContext.session?.kernel?.status }`);
+        if (s.count !== null && s.count !== count && s.status === 'idle') return;
+        if (Date.now() > end) throw new Error(`${front.title}: cell ${index} did not finish within 60 s\n${log.slice(-1500)}`);
+      }
+    };
+
+    const save = async (): Promise<ReturnType<typeof savedFile>> => {
+      await inPanel('await p.context.save();');
+      return savedFile(path.join(dir, FILE));
+    };
+
+    /** Every chart output on the page, scrolled in: drawn (a Plotly plot with its SVG) or not. */
+    const drawn = async (): Promise<{ charts: number; drawn: number }> => {
+      for (let i = 0; i < 40; i++) {
+        const r = await page!.evaluate(() => {
+          const divs = Array.from(document.querySelectorAll('.trainlab-chart, .jp-RenderedPlotly'));
+          divs.forEach((d) => d.scrollIntoView());
+          return { charts: divs.length, drawn: divs.filter((d) => d.querySelector('.main-svg') !== null).length };
+        });
+        if (r.charts > 0 && r.charts === r.drawn) return r;
+        await sleep(250);
+      }
+      return page!.evaluate(() => {
+        const divs = Array.from(document.querySelectorAll('.trainlab-chart, .jp-RenderedPlotly'));
+        return { charts: divs.length, drawn: divs.filter((d) => d.querySelector('.main-svg') !== null).length };
+      });
+    };
+
+    const shot = (step: string) => {
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      return page!.screenshot({ path: path.join(SCREENSHOTS, `charts-${front.name}-${step}.png`) });
+    };
+
+    test('reload, out of order, clear and delete the holder, reopen and Run All: one copy after every save, every chart drawn', { timeout: 420_000 }, async () => {
+      await open();
+      await run(0);
+      await run(1);
+      let saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [1]], 'the first chart holds plotly.js');
+
+      // Reload the page (the kernel lives on): the page knows none of the earlier display ids.
+      await open();
+      await run(2);
+      saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [1]], 'after a reload the saved holder keeps it; the new chart carries none');
+      assert.deepEqual(await drawn(), { charts: 2, drawn: 2 }, 'the new chart draws with the library already on the page');
+      await shot('after-reload');
+
+      // Out of order, and the result-figure path (cell 3 ends with a figure).
+      await run(3);
+      await run(1);
+      saved = await save();
+      assert.deepEqual([saved.copies, saved.chartCells], [1, [1, 2, 3]]);
+      assert.deepEqual(saved.holders, [1], 're-running the holder cell gives its new chart the library');
+
+      // Clear the holder cell's outputs, run another chart: it takes the library.
+      await command(1, 'notebook:clear-cell-output');
+      await run(2);
+      saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [2]]);
+
+      // Reload, delete the holder cell (the front end reports it with the next request).
+      await open();
+      await command(2, 'notebook:delete-cell');
+      await run(2); // what was cell 3
+      saved = await save();
+      assert.equal(saved.copies, 1);
+      assert.deepEqual(saved.holders, [2]);
+
+      // Reopen and Run All.
+      await open();
+      await inPanel("await app.commands.execute('notebook:run-all-cells');");
+      for (const end = Date.now() + 90_000; ; await sleep(200)) {
+        const done = await inPanel<boolean>("return p.sessionContext.session?.kernel?.status === 'idle' && p.content.widgets.every((c) => c.model.type !== 'code' || (c.model.executionCount ?? 0) > 0 && !(c.node.querySelector('.jp-InputPrompt')?.textContent ?? '').includes('*'))");
+        if (done) break;
+        if (Date.now() > end) throw new Error(`${front.title}: Run All did not finish within 90 s`);
+      }
+      await sleep(500);
+      saved = await save();
+      assert.equal(saved.copies, 1, 'Run All after reopening: one copy');
+      assert.ok(saved.bytes < 6 * 1024 * 1024, `saved notebook is ${saved.bytes} bytes`);
+
+      // Every chart draws after reopening.
+      await open();
+      const after = await drawn();
+      assert.equal(after.charts, saved.chartCells.length);
+      assert.equal(after.drawn, after.charts, 'every chart drawn after reopening');
+      await shot('reopened');
+      assert.deepEqual(pageErrors, []);
+    });
+  });
+}
