@@ -15,7 +15,7 @@ export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from '
 export { defineConfig, optimizerFromConfig, configSummary, configDiff, resolveLoss } from './config';
 export { ConfigError, ValidationError, LOSS_NAMES, METRIC_NAMES } from './config';
 export type { TrainingConfig, TrainingConfigInput, EarlyStoppingConfig, RegularizationConfig, EarlyStoppingConfigInput, RegularizationConfigInput } from './config';
-export type { ValidationIssue, ConfigDifference, LossName, MetricName, ValidationData } from './config';
+export type { ValidationIssue, ConfigDifference, LossName, MetricName, ValidationData, ValidationTensors, MetricFunction, NamedMetric, MetricSpec, MetricMode } from './config';
 export { createOptimizer, getLearningRate, setLearningRate, OptimizerError, OPTIMIZER_NAMES } from './optimizers';
 export { markScheduled, unmarkScheduled, scheduledBy } from './optimizers';
 export type { OptimizerName, OptimizerSpec, OptimizerOptions, ClipOptions } from './optimizers';

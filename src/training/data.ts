@@ -91,26 +91,35 @@ export async function datasetProblems(model: tf.LayersModel, data: DatasetData, 
   if (data.batchesPerEpoch !== undefined && !(Number.isInteger(data.batchesPerEpoch) && data.batchesPerEpoch > 0)) {
     problems.push(`data.batchesPerEpoch must be a whole number >= 1, received ${describe(data.batchesPerEpoch)}.`);
   }
-  const batch = await firstBatch(data.dataset);
-  if (batch === undefined) return [...problems, 'data.dataset is empty. Pass a dataset with at least one batch.'];
+  problems.push(...(await firstBatchProblems(model, data.dataset, 'data.dataset', sparseTargets, losses)));
+  // The validation batches are checked the same way (a mismatch would otherwise fail after the first epoch).
+  if (data.validation instanceof tf.data.Dataset) problems.push(...(await firstBatchProblems(model, data.validation, 'data.validation', sparseTargets, losses)));
+  return problems;
+}
+
+/**
+ * Problems of a dataset's first batch (read without counting an epoch, then disposed)
+ * against the model: its form, one tensor per input and output, shapes, and labels
+ * against the losses (the rest streams in during training).
+ */
+async function firstBatchProblems(model: tf.LayersModel, dataset: tf.data.Dataset<tf.TensorContainer>, label: string, sparseTargets: boolean | readonly boolean[], losses: readonly unknown[] | undefined): Promise<string[]> {
+  const batch = await firstBatch(dataset);
+  if (batch === undefined) return [`${label} is empty. Pass a dataset with at least one batch.`];
   try {
     if (typeof batch !== 'object' || batch === null || !('xs' in batch) || !('ys' in batch)) {
-      problems.push(`data.dataset must yield batches {xs, ys}, its first element is ${describe(batch)}. Map it, e.g. dataset.map(({x, y}) => ({xs: x, ys: y})).batch(32).`);
-    } else {
-      const { xs, ys } = batch as Batch;
-      // NaN is left to training (TerminateOnNaN): only the first batch could be checked here.
-      const found = pairProblems(model, xs, ys, 'data.dataset batch', sparseTargets, { checkFinite: false });
-      problems.push(...found.map((p) => p.replace(/ Pass \{x.*$/, '')));
-      // Labels against the loss, on the first batch only (the rest streams in during training).
-      if (found.length === 0 && losses !== undefined) {
-        const labels = labelIssues(model, [['data.dataset', xs, ys]], losses);
-        problems.push(...labels.map((issue) => issue.message.replace(/^data\.dataset\.y(\[\d+\])?(?![\w.])/, 'data.dataset.ys$1 (first batch)').replace(/^data\.dataset\.x(\[\d+\])?(?![\w.])/, 'data.dataset.xs$1 (first batch)')));
-      }
+      return [`${label} must yield batches {xs, ys}, its first element is ${describe(batch)}. Map it, e.g. dataset.map(({x, y}) => ({xs: x, ys: y})).batch(32).`];
     }
+    const { xs, ys } = batch as Batch;
+    // NaN is left to training (TerminateOnNaN): only the first batch could be checked here.
+    const found = pairProblems(model, xs, ys, `${label} batch`, sparseTargets, { checkFinite: false }).map((p) => p.replace(/ Pass \{x.*$/, ''));
+    if (found.length > 0 || losses === undefined) return found;
+    const at = label.replace('.', '\\.');
+    return labelIssues(model, [[label, xs, ys]], losses).map((issue) =>
+      issue.message.replace(new RegExp(`^${at}\\.y(\\[\\d+\\])?(?![\\w.])`), `${label}.ys$1 (first batch)`).replace(new RegExp(`^${at}\\.x(\\[\\d+\\])?(?![\\w.])`), `${label}.xs$1 (first batch)`),
+    );
   } finally {
     tf.dispose(batch as tf.TensorContainer);
   }
-  return problems;
 }
 
 function shapeText(shape: ReadonlyArray<number | null>): string {

@@ -6,7 +6,7 @@ import { ROOT, runNotebook, stdoutOf, outputsOf, joined } from '../helpers/noteb
 test('00-quickstart runs through Jupyter with the trainlab kernel and learns the line', async () => {
   const nb = await runNotebook(path.join(ROOT, 'notebooks', '00-quickstart.ipynb'));
   const out = stdoutOf(nb);
-  assert.match(out, /^trainlab: using the wasm backend \(auto; native tensorflow not installed\)$/m);
+  assert.match(out, /^trainlab: using the wasm backend \(auto, \d+ threads?; native tensorflow not installed\)$/m);
   const loss = /loss: first epoch ([\d.]+), last epoch ([\d.]+)/.exec(out);
   assert.ok(loss, `no loss line in:\n${out}`);
   const [first, last] = [Number(loss[1]), Number(loss[2])];

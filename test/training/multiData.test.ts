@@ -199,10 +199,18 @@ test("a multi-input/output dataset's first batch is checked like data: keys, cou
     ['a wrong input width', () => tf.data.array([{ xs: [data.a, data.a], ys: [data.price, data.kind] }]), /data\.dataset batch\.x\[1\] has shape \[8, 2\] but the model expects input \[null, 1\]/],
     ['labels the loss cannot use', () => tf.data.array([{ xs: [data.a, data.b], ys: [data.price, doubled] }]), /data\.dataset\.ys\[1\] \(first batch\)/],
   ];
-  for (const [what, dataset, message] of cases) {
+  const good = () => tf.data.array([{ xs: { a: data.a, b: data.b }, ys: { price: data.price, kind: data.kind } }]);
+  // The validation dataset's first batch is checked the same way.
+  const withValidation: typeof cases = [
+    ['a validation batch missing an input', () => tf.data.array([{ xs: { a: data.a }, ys: { price: data.price, kind: data.kind } }]), /data\.validation batch\.x has keys \{a\} but the model's are \{a, b\}\. Add b\./],
+    ['a validation batch with a wrong target width', () => tf.data.array([{ xs: [data.a, data.b], ys: [data.price, data.price] }]), /data\.validation batch\.y\[1\] has shape \[8, 1\] but the model outputs \[null, 3\]/],
+    ['an empty validation dataset', () => tf.data.array([] as tf.TensorContainer[]), /data\.validation is empty/],
+  ];
+  for (const [what, dataset, message, validation] of [...cases.map(([w, d, m]) => [w, d, m, false] as const), ...withValidation.map(([w, d, m]) => [w, d, m, true] as const)]) {
     const ds = dataset();
     const before = tf.memory().numTensors;
-    await assert.rejects(quietly(() => train(model, { dataset: ds as never }, { epochs: 1 }, { progress: false })), message, what);
+    const streamed = validation ? { dataset: good(), validation: ds } : { dataset: ds };
+    await assert.rejects(quietly(() => train(model, streamed as never, { epochs: 1 }, { progress: false })), message, what);
     assert.equal(model.optimizer, undefined, `${what}: not compiled`);
     assert.equal(tf.memory().numTensors, before, `${what}: no leak`);
   }
