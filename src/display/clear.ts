@@ -4,6 +4,10 @@
  * trainlab a notebook loads); elsewhere there is no output to clear and this does nothing.
  */
 
+import { z } from 'zod';
+import { agree, checkOptions, type SchemaAgrees } from '../util/options';
+import { DisplayError } from './tslab';
+
 /** What a front end said about the cell it asked the kernel to run (Jupyter `execute_request`). */
 export interface ExecuteRequestInfo {
   /** The front end's session (`header.session`): a reloaded or reopened page has a new one. */
@@ -30,6 +34,8 @@ export function kernelApi(): KernelApi | undefined {
 }
 
 /** Options of {@link clearOutput}. */
+const clearOutputSchema = z.strictObject({ wait: z.boolean().optional() });
+
 export interface ClearOutputOptions {
   /** Clear only when the next output arrives (no flicker in loops). Defaults to `false`. */
   wait?: boolean;
@@ -41,6 +47,9 @@ export interface ClearOutputOptions {
  *
  * @example for (const epoch of epochs) { clearOutput({ wait: true }); console.log(`epoch ${epoch}`); }
  */
+agree<SchemaAgrees<ClearOutputOptions, typeof clearOutputSchema>>();
+
 export function clearOutput(options: ClearOutputOptions = {}): void {
+  checkOptions('clearOutput', clearOutputSchema, options, (message, issues) => new DisplayError(message, issues));
   kernelApi()?.clearOutput(options.wait ?? false);
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { kernelApi, type ExecuteRequestInfo } from './clear';
 import type { Display, DisplayHandle, MimeBundle } from './types';
-import { TrainlabError } from '../util/errors';
+import { TrainlabError, type ValidationIssue } from '../util/errors';
 
 /** What tslab's internal `dist/jupyter.js` passes to the kernel's iopub socket. */
 export interface TslabDisplayMessage {
@@ -137,8 +137,9 @@ function sendPublic(target: TslabPublicDisplay, bundle: MimeBundle): void {
 
 /** Error thrown when tslab is detected but neither of its display APIs can be used. */
 export class DisplayError extends TrainlabError {
-  constructor(message: string) {
-    super(message);
+  /** `issues` (for option checks) say which fields the message is about; else read from the message. */
+  constructor(message: string, issues?: ValidationIssue[]) {
+    super(message, issues);
     this.name = 'DisplayError';
   }
 }

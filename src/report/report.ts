@@ -1,4 +1,6 @@
-import { getDisplay } from '../display';
+import { z } from 'zod';
+import { DisplayError, getDisplay } from '../display';
+import { agree, anyObject, checkOptions, type SchemaAgrees } from '../util/options';
 import type { Display } from '../display/types';
 import { escapeHtml } from '../charts/escape';
 
@@ -7,6 +9,8 @@ export const OBSERVATIONS_MIME = 'application/vnd.trainlab.observations+json';
 
 /** A value a tutorial observed: numbers, text, flags, and lists or records of them. */
 export type Observation = number | string | boolean | null | Observation[] | { [key: string]: Observation };
+
+const reportSchema = z.strictObject({ title: z.string().optional(), display: anyObject<Display>('a Display object (e.g. from getDisplay())').optional() });
 
 export interface ReportOptions {
   /** Heading above the table. Defaults to 'What this notebook observed'. */
@@ -31,6 +35,8 @@ function formatValue(value: Observation): string {
   return String(value);
 }
 
+agree<SchemaAgrees<ReportOptions, typeof reportSchema>>();
+
 /**
  * Shows what a notebook observed as a table, and stores it as JSON in the same output
  * (MIME `application/vnd.trainlab.observations+json`) so tests can assert the claims.
@@ -38,8 +44,9 @@ function formatValue(value: Observation): string {
  */
 export function report<T extends { [key: string]: Observation }>(observations: T, options: ReportOptions = {}): T {
   if (observations === null || typeof observations !== 'object' || Array.isArray(observations)) {
-    throw new TypeError(`report: observations must be an object of named values, received ${Array.isArray(observations) ? 'an array' : String(observations)}. Pass e.g. report({ finalLoss: 0.1 }).`);
+    throw new DisplayError(`report: observations must be an object of named values, received ${Array.isArray(observations) ? 'an array' : String(observations)}. Pass e.g. report({ finalLoss: 0.1 }).`);
   }
+  checkOptions('report', reportSchema, options, (message, issues) => new DisplayError(message, issues));
   const json = JSON.parse(JSON.stringify(observations)) as T;
   const title = options.title ?? 'What this notebook observed';
   const rows = observationRows(json);
