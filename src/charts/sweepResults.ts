@@ -34,7 +34,9 @@ function cellOf(v: unknown): Cell | undefined {
 
 /** What `sweep` returns, as far as the chart reads it: its rows, and its runs for metric directions. */
 export interface SweepResultLike {
+  /** One row per run (`sweep`'s `rows`). */
   rows: Array<Record<string, unknown>>;
+  /** The runs: their configs' metrics (custom metrics' `mode`) and their results' monitor and its direction. */
   runs: ReadonlyArray<{ config?: { metrics?: unknown }; result?: { monitor: string; direction: 'min' | 'max' } }>;
 }
 

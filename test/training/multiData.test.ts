@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { configRows, defineConfig } from '../../src/config';
 import { disposeTrainingState, sweep, train } from '../../src/training';
 
 test.before(async () => {
@@ -140,6 +141,19 @@ test('the config check takes arrays and maps of live tensors for validationData 
   }
   model.dispose();
   disposeSplit(data);
+});
+
+test("a config's summary shows multi-input/output validationData by shape, as given", () => {
+  const val = split(8, 75);
+  const cases: Array<[pair: [unknown, unknown], text: string]> = [
+    [[{ a: val.a, b: val.b }, [val.price, val.kind]], '[x {a: 8×2, b: 8×1}, y [8×1, 8×3]]'],
+    [[[val.a, val.b], val.price], '[x [8×2, 8×1], y 8×1]'],
+  ];
+  for (const [pair, text] of cases) {
+    const rows = configRows(defineConfig({ validationData: pair as never }));
+    assert.equal(rows.find(([k]) => k === 'validation')![1], text);
+  }
+  disposeSplit(val);
 });
 
 test('sweep passes multi-input/output validationData to every run', async () => {
