@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { configRows, defineConfig } from '../../src/config';
+import { datasets } from '../../src/data';
 import { disposeTrainingState, sweep, train } from '../../src/training';
 
 test.before(async () => {
@@ -209,6 +210,8 @@ test("a multi-input/output dataset's first batch is checked like data: keys, cou
   const model = twoByTwo();
   const cases: Array<[what: string, dataset: () => tf.data.Dataset<tf.TensorContainer>, message: RegExp]> = [
     ['one xs tensor', () => tf.data.array([{ xs: data.a, ys: { price: data.price, kind: data.kind } }]), /data\.dataset batch\.x is one tensor but the model has 2 \(a, b\)/],
+    // trainlab's own datasets yield one xs and one ys: map them for several inputs/outputs.
+    ['a trainlab dataset as it comes', () => datasets.fromArrays({ x: data.a, y: data.price }, { batchSize: 4 }), /data\.dataset batch\.x is one tensor but the model has 2 \(a, b\)\. Pass an array in that order or \{a: tensor, b: tensor\}/],
     ['a missing output key', () => tf.data.array([{ xs: { a: data.a, b: data.b }, ys: { price: data.price } }]), /data\.dataset batch\.y has keys \{price\} but the model's are \{price, kind\}\. Add kind\./],
     ['a wrong input width', () => tf.data.array([{ xs: [data.a, data.a], ys: [data.price, data.kind] }]), /data\.dataset batch\.x\[1\] has shape \[8, 2\] but the model expects input \[null, 1\]/],
     ['labels the loss cannot use', () => tf.data.array([{ xs: [data.a, data.b], ys: [data.price, doubled] }]), /data\.dataset\.ys\[1\] \(first batch\)/],
@@ -230,5 +233,25 @@ test("a multi-input/output dataset's first batch is checked like data: keys, cou
   }
   model.dispose();
   doubled.dispose();
+  disposeSplit(data);
+});
+
+test('a trainlab dataset mapped into {xs: {a, b}, ys: {price, kind}} trains a two-input, two-output model and leaves no tensors', async () => {
+  const data = split(16, 130);
+  const x = tf.concat([data.a, data.b], 1);
+  const y = tf.concat([data.price, data.kind], 1);
+  const model = twoByTwo();
+  const before = tf.memory().numTensors;
+  const ds = datasets.fromArrays({ x, y }, { batchSize: 4, seed: 1 }).map((batch) => {
+    const { xs, ys } = batch as { xs: tf.Tensor; ys: tf.Tensor };
+    return { xs: { a: xs.slice([0, 0], [-1, 2]), b: xs.slice([0, 2], [-1, 1]) }, ys: { price: ys.slice([0, 0], [-1, 1]), kind: ys.slice([0, 1], [-1, 3]) } };
+  });
+  const run = await quietly(() => train(model, { dataset: ds as never }, { epochs: 2 }, { progress: false }));
+  assert.deepEqual(run.history.map((r) => r.epoch), [0, 1]);
+  for (const key of ['loss', 'price_loss', 'kind_loss']) assert.ok(Number.isFinite(run.final![key]), key);
+  disposeTrainingState(model);
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+  tf.dispose([x, y]);
   disposeSplit(data);
 });
