@@ -76,7 +76,8 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
     height: Math.min(260 * n + 120, 1000),
     hovermode: 'x unified',
     margin: { t: 60, r: 80, l: 70, b: 40 },
-    xaxis: { title: { text: 'epoch', standoff: 8 }, anchor: axisName(n - 1), automargin: true },
+    // Few epochs: one tick per epoch (no 1.2, 1.4, ... between them).
+    xaxis: { title: { text: 'epoch', standoff: 8 }, anchor: axisName(n - 1), automargin: true, ...(h.rows.length <= 12 ? { dtick: 1 } : {}) },
     shapes: [],
     annotations: [],
   };

@@ -7,7 +7,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -23,6 +23,7 @@ const { notebook } = require('../../scripts/notebook-json') as { notebook(cells:
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
 const FILE = 'charts.ipynb';
+const REOPEN = 'reopen.ipynb';
 const KNOWN_PAGE_ERRORS = [/No active debugger session/, /Cannot read properties of undefined \(reading 'schema'\)/];
 
 const FRONT_ENDS = [
@@ -66,8 +67,32 @@ function savedFile(file: string): { copies: number; holders: number[]; bytes: nu
   return { copies, holders, bytes: fs.statSync(file).size, chartCells };
 }
 
-for (const front of FRONT_ENDS) {
-  describe(`${front.title}: one plotly.js copy in the saved notebook`, () => {
+/** JupyterLab's plotly renderer (the `plotly` wheel's labextension), fetched once from the configured pip index into build/. */
+function plotlyExtensionPath(): string {
+  const dir = path.join(ROOT, 'build', 'plotly-ext');
+  const share = (): string | undefined => {
+    if (!fs.existsSync(dir)) return undefined;
+    const data = fs.readdirSync(dir).find((f) => /^plotly-.*\.data$/.test(f));
+    return data === undefined ? undefined : path.join(dir, data, 'data', 'share', 'jupyter');
+  };
+  if (share() === undefined) {
+    fs.mkdirSync(dir, { recursive: true });
+    const pip = spawnSync(path.join(ROOT, '.venv', 'bin', 'pip'), ['download', '--no-deps', '--retries', '0', '--timeout', '3', 'plotly', '-d', dir], { encoding: 'utf8' });
+    const wheel = fs.readdirSync(dir).find((f) => /^plotly-.*\.whl$/.test(f));
+    if (wheel === undefined) throw new Error(`the plotly wheel (JupyterLab's plotly renderer) could not be downloaded: ${pip.stderr}`);
+    const unzip = spawnSync(path.join(ROOT, '.venv', 'bin', 'python'), ['-c', `import zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);z.extractall(sys.argv[2],[n for n in z.namelist() if '/labextensions/' in n])`, path.join(dir, wheel), dir], { encoding: 'utf8' });
+    if (unzip.status !== 0) throw new Error(`unpacking ${wheel} failed: ${unzip.stderr}`);
+  }
+  return share()!;
+}
+
+const SUITES = [
+  ...FRONT_ENDS.map((front) => ({ front, plotlyExtension: false })),
+  { front: FRONT_ENDS[0], plotlyExtension: true },
+];
+
+for (const { front, plotlyExtension } of SUITES) {
+  describe(`${front.title}${plotlyExtension ? ' with the plotly extension' : ''}: one plotly.js copy, interactive after reopening`, () => {
     let server: ChildProcess | undefined;
     let browser: Browser | undefined;
     let page: Page | undefined;
@@ -82,6 +107,7 @@ for (const front of FRONT_ENDS) {
       // Inside the checkout so that `import 'trainlab'` resolves; build/ is ignored by git.
       dir = fs.mkdtempSync(path.join(ROOT, 'build', `charts-${front.name}-`));
       fs.writeFileSync(path.join(dir, FILE), JSON.stringify(notebook(CELLS)));
+      fs.writeFileSync(path.join(dir, REOPEN), JSON.stringify(notebook(CELLS.slice(0, 2))));
       const config = path.join(dir, '.jupyter-config');
       fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
       fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { '@jupyterlab/apputils-extension:announcements': true } }));
@@ -90,7 +116,7 @@ for (const front of FRONT_ENDS) {
       base = `http://127.0.0.1:${port}`;
       server = spawn(JUPYTER, [front.app, '--no-browser', '--allow-root', '--ip', '127.0.0.1', '--port', String(port), `--ServerApp.token=${token}`, `--ServerApp.root_dir=${dir}`, front.expose], {
         cwd: dir,
-        env: { ...process.env, JUPYTER_PATH: privateJupyterPath(), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
+        env: { ...process.env, JUPYTER_PATH: [privateJupyterPath(), ...(plotlyExtension ? [plotlyExtensionPath()] : [])].join(path.delimiter), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       server.stdout?.on('data', (b: Buffer) => (log += b.toString()));
@@ -123,17 +149,20 @@ for (const front of FRONT_ENDS) {
     });
 
     /** Runs `body` in the page with the notebook panel as `p` and the app as `app`. */
+    let current = FILE;
     const inPanel = <T>(body: string): Promise<T> =>
       page!.evaluate(`(async () => {
         const app = window.jupyterapp;
         const all = [app.shell.currentWidget, ...(app.shell.widgets ? Array.from(app.shell.widgets('main')) : [])];
-        const p = all.find((w) => w && w.context && w.context.path === ${JSON.stringify(FILE)});
+        const p = all.find((w) => w && w.context && w.context.path === ${JSON.stringify(current)});
         if (!p) throw new Error('notebook not open');
         ${body}
       })()`) as Promise<T>;
 
-    const open = async (): Promise<void> => {
-      await page!.goto(`${base}${front.url}${front.url.includes('?') ? '&' : '?'}token=${token}`);
+    const open = async (file = current): Promise<void> => {
+      current = file;
+      const url = front.url.replace(FILE, file);
+      await page!.goto(`${base}${url}${url.includes('?') ? '&' : '?'}token=${token}`);
       for (const end = Date.now() + 60_000; ; await sleep(200)) {
         const ready = await inPanel<boolean>("return p.sessionContext.session?.kernel?.status === 'idle' && p.content.widgets.length > 0").catch(() => false);
         if (ready) return;
@@ -156,7 +185,7 @@ for (const front of FRONT_ENDS) {
 
     const save = async (): Promise<ReturnType<typeof savedFile>> => {
       await inPanel('await p.context.save();');
-      return savedFile(path.join(dir, FILE));
+      return savedFile(path.join(dir, current));
     };
 
     /** Every chart output on the page, scrolled in: drawn (a Plotly plot with its SVG) or not. */
@@ -178,11 +207,11 @@ for (const front of FRONT_ENDS) {
 
     const shot = (step: string) => {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      return page!.screenshot({ path: path.join(SCREENSHOTS, `charts-${front.name}-${step}.png`) });
+      return page!.screenshot({ path: path.join(SCREENSHOTS, `charts-${front.name}${plotlyExtension ? "-plotly-ext" : ""}-${step}.png`) });
     };
 
-    test('reload, out of order, clear and delete the holder, reopen and Run All: one copy after every save, every chart drawn', { timeout: 420_000 }, async () => {
-      await open();
+    test('reload, out of order, clear and delete the holder, reopen and Run All: one copy after every save, every chart drawn', { timeout: 420_000, skip: plotlyExtension }, async () => {
+      await open(FILE);
       await run(0);
       await run(1);
       let saved = await save();
@@ -236,6 +265,45 @@ for (const front of FRONT_ENDS) {
       assert.equal(after.charts, saved.chartCells.length);
       assert.equal(after.drawn, after.charts, 'every chart drawn after reopening');
       await shot('reopened');
+      assert.deepEqual(pageErrors, []);
+    });
+
+    test('a trusted notebook is interactive after reopening; an untrusted copy shows a static view and how to trust it', { timeout: 240_000 }, async () => {
+      await open(REOPEN);
+      await run(0);
+      await run(1);
+      await sleep(1500); // the plotly extension stores its PNG in the output after drawing
+      await save();
+      await open(REOPEN);
+      const chart = plotlyExtension ? '.jp-RenderedPlotly' : '.trainlab-chart';
+      await page!.waitForSelector(chart, { timeout: 30_000 });
+      if (plotlyExtension) {
+        // The extension first shows the PNG it saved, and draws the plot when the pointer comes over it.
+        await page!.hover(`${chart} .plot-img`, { timeout: 10_000 }).catch(() => undefined);
+      }
+      await page!.waitForSelector(`${chart} .main-svg`, { timeout: 30_000 });
+      await page!.hover(`${chart} .nsewdrag`);
+      await page!.waitForSelector(`${chart} .modebar`, { state: 'attached', timeout: 10_000 });
+      await shot('trusted-reopened');
+
+      // Changed outside Jupyter (here: one metadata field), the notebook is no longer trusted: no scripts run.
+      const copy = JSON.parse(fs.readFileSync(path.join(dir, REOPEN), 'utf8')) as { metadata: Record<string, unknown> };
+      copy.metadata.edited_elsewhere = true;
+      fs.writeFileSync(path.join(dir, 'untrusted.ipynb'), JSON.stringify(copy));
+      await open('untrusted.ipynb');
+      await page!.waitForSelector(chart, { timeout: 30_000 });
+      await sleep(1000);
+      const view = await page!.evaluate((sel) => {
+        const el = document.querySelector(sel)!;
+        const img = el.querySelector<HTMLImageElement>('img');
+        return { text: (el.textContent ?? '').trim(), drawn: el.querySelector('.main-svg') !== null, image: img !== null && img.src.startsWith('data:image/png') && getComputedStyle(img).display !== 'none' };
+      }, chart);
+      await shot('untrusted');
+      if (plotlyExtension) assert.equal(view.image, true, 'the saved PNG is shown');
+      else {
+        assert.equal(view.drawn, false, 'no script ran');
+        assert.match(view.text, /trust the notebook/, 'one line says how to trust it');
+      }
       assert.deepEqual(pageErrors, []);
     });
   });
