@@ -195,8 +195,9 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     problems.push(`regularization.dropout is ${cfg.regularization.dropout} but model '${model.name}' has no Dropout layer to apply it to. Add tf.layers.dropout({rate}) where you want it, or set regularization.dropout to 0.`);
   }
   // Labels against the loss, once shapes are right (a wrong label trains silently in tfjs).
-  if (problems.length === 0 && !streamed) {
-    const pairs: Array<readonly [string, unknown, unknown]> = [['data', (data as TensorData).x, (data as TensorData).y]];
+  // (A streamed dataset's first batch was checked with the dataset; validationData tensors are checked here either way.)
+  if (problems.length === 0) {
+    const pairs: Array<readonly [string, unknown, unknown]> = streamed ? [] : [['data', (data as TensorData).x, (data as TensorData).y]];
     if (cfg.validationData !== undefined) pairs.push(['validationData', cfg.validationData[0], cfg.validationData[1]]);
     problems.push(...labelIssues(model, pairs, losses.map((l) => l.loss)).map((issue) => issue.message));
   }

@@ -76,6 +76,17 @@ badInputSuite('train/findLearningRate/sweep options', [
       tf.dispose(source);
     }
   }, 'data.dataset.ys', /first batch/),
+  T('streamed data with validationData labels outside [0, classes)', async () => {
+    const model = classifier();
+    const [ds, source] = stream([0, 1, 0, 1, 0, 1, 0, 1]);
+    const validation: [tf.Tensor, tf.Tensor] = [tf.zeros([4, 2]), tf.tensor2d([[0], [1], [7], [0]])];
+    try {
+      return await train(model, { dataset: ds }, { epochs: 1, loss: 'sparseCategoricalCrossentropy', validationData: validation }, { progress: false });
+    } finally {
+      model.dispose();
+      tf.dispose([...source, ...validation]);
+    }
+  }, 'validationData.y', /7 in row 2/),
   O('createOptimizer(spec, {learningRat})', () => createOptimizer('adam', { learningRat: 0.1 } as never), 'learningRat', /Did you mean 'learningRate'/),
   O('createOptimizer({name, beta_1})', () => createOptimizer({ name: 'adam', beta_1: 0.8 } as never), 'beta_1'),
   O('setLearningRate(compiled model, 0.01)', () => {
