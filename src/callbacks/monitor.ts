@@ -15,7 +15,11 @@ export const MONITOR_MODES: readonly MonitorMode[] = ['auto', 'min', 'max'];
 export interface MonitorOptions {
   /** Log key to watch, as it appears in the epoch logs (`loss`, `val_loss`, `acc`, `val_acc`, ...). Defaults to `'val_loss'`. */
   monitor?: string;
-  /** `'min'`, `'max'`, or `'auto'` (losses and errors are minimized, accuracies, precision, recall, AUC maximized). Defaults to `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'` (losses and errors are minimized, accuracies, precision,
+   * recall, AUC maximized; a custom metric as its `mode` on the model says, read at
+   * `onTrainBegin`). Defaults to `'auto'`.
+   */
   mode?: MonitorMode;
   /** Smallest change that counts as an improvement (absolute, >= 0). Defaults to `0` (reduceLROnPlateau: `1e-4`). */
   minDelta?: number;

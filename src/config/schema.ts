@@ -26,7 +26,7 @@ export const earlyStoppingSchema = z.strictObject({
   minDelta: z.number().min(0).default(0),
   /** Epochs without improvement before stopping (integer ≥ 0). Defaults to 0 (Keras). */
   patience: z.number().int().min(0).default(0),
-  /** Whether the monitored value should go down ('min'), up ('max') or be guessed from its name ('auto'). Defaults to 'auto'. */
+  /** Whether the monitored value should go down ('min'), up ('max') or be decided from its name or its custom metric's `mode` ('auto'). Defaults to 'auto'. */
   mode: z.enum(EARLY_STOPPING_MODES).default('auto'),
   /** Stop if the monitored value does not beat this. Defaults to none. */
   baseline: z.number().optional(),
