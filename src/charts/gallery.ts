@@ -5,6 +5,7 @@
  * Not part of the public API.
  */
 import * as tf from '@tensorflow/tfjs';
+import { silenceCpuBanner } from '../backend/banner';
 import { compareRuns } from './compareRuns';
 import { decisionBoundary } from './decisionBoundary';
 import { escapeHtml } from './escape';
@@ -66,6 +67,7 @@ function liveFrames(): Figure[] {
 }
 
 function boundary(): Figure {
+  silenceCpuBanner();
   const r = noise(7);
   const points = Array.from({ length: 120 }, (_, i) => {
     const c = i % 2;

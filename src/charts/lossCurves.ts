@@ -84,7 +84,8 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
   metrics.forEach((metric, i) => {
     const axis = axisName(i);
     const top = 1 - i * (panelHeight + PANEL_GAP);
-    let yAxis: Axis = { title: { text: plotlyText(metric) }, domain: [Math.max(0, top - panelHeight), top], anchor: 'x' };
+    // Huge or tiny values as 7×10¹², not Plotly's SI letters ("7T"): the same form as the log axes.
+    let yAxis: Axis = { title: { text: plotlyText(metric) }, domain: [Math.max(0, top - panelHeight), top], anchor: 'x', exponentformat: 'power' };
     if (options.logY === true && metricMode(metric, h.modes) !== 'max') yAxis = logAxis(yAxis, numbersOf(...[metric, `val_${metric}`].map((k) => h.rows.map((r) => r[k]))));
     layout[layoutKey(axis)] = yAxis;
     const c = colour(i);
