@@ -111,7 +111,9 @@ async function firstBatchProblems(model: tf.LayersModel, dataset: tf.data.Datase
     }
     const { xs, ys } = batch as Batch;
     // NaN is left to training (TerminateOnNaN): only the first batch could be checked here.
-    const found = pairProblems(model, xs, ys, `${label} batch`, sparseTargets, { checkFinite: false }).map((p) => p.replace(/ Pass \{x.*$/, ''));
+    const found = pairProblems(model, xs, ys, `${label} batch`, sparseTargets, { checkFinite: false }).map((p) =>
+      p.replace(/ Pass \{x.*$/, '').replace(/ Pass an array in that order or (\{.*\})\.$/, ' Map each batch to an array in that order or $1 with dataset.map(({xs, ys}) => ...).'),
+    );
     if (found.length > 0 || losses === undefined) return found;
     const at = label.replace('.', '\\.');
     return labelIssues(model, [[label, xs, ys]], losses).map((issue) =>

@@ -133,6 +133,11 @@ const summaryCases: Array<[Parameters<typeof summaryLine>[0], string]> = [
     'Stopped early (a callback or the stop button set stopTraining): 2/10 epochs in 1m 05s · final loss 0.3000, myScore 1.0000 · best loss 0.3000 (epoch 2)',
   ],
   [{ epochs: 0, plannedEpochs: 5, elapsedMs: 10, verdict: 'Stopped in epoch 1/5 by an error: x', epochLogs: [] }, 'Stopped in epoch 1/5 by an error: x: 0/5 epochs in 0.0s'],
+  // A custom metric's declared mode (the model's metrics, see metricModes) gives it a best value.
+  [
+    { epochs: 2, plannedEpochs: 2, elapsedMs: 100, verdict: 'Done', epochLogs: [{ loss: 0.5, myScore: 2 }, { loss: 0.3, myScore: 1 }], modes: { myScore: 'max' } },
+    'Done: 2/2 epochs in 0.1s · final loss 0.3000, myScore 1.0000 · best loss 0.3000 (epoch 2), myScore 2.0000 (epoch 1)',
+  ],
 ];
 for (const [input, expected] of summaryCases) {
   test(`summaryLine → ${expected}`, () => {

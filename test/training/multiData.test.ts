@@ -211,7 +211,7 @@ test("a multi-input/output dataset's first batch is checked like data: keys, cou
   const cases: Array<[what: string, dataset: () => tf.data.Dataset<tf.TensorContainer>, message: RegExp]> = [
     ['one xs tensor', () => tf.data.array([{ xs: data.a, ys: { price: data.price, kind: data.kind } }]), /data\.dataset batch\.x is one tensor but the model has 2 \(a, b\)/],
     // trainlab's own datasets yield one xs and one ys: map them for several inputs/outputs.
-    ['a trainlab dataset as it comes', () => datasets.fromArrays({ x: data.a, y: data.price }, { batchSize: 4 }), /data\.dataset batch\.x is one tensor but the model has 2 \(a, b\)\. Pass an array in that order or \{a: tensor, b: tensor\}/],
+    ['a trainlab dataset as it comes', () => datasets.fromArrays({ x: data.a, y: data.price }, { batchSize: 4 }), /data\.dataset batch\.x is one tensor but the model has 2 \(a, b\)\. Map each batch to an array in that order or \{a: tensor, b: tensor\} with dataset\.map\(/],
     ['a missing output key', () => tf.data.array([{ xs: { a: data.a, b: data.b }, ys: { price: data.price } }]), /data\.dataset batch\.y has keys \{price\} but the model's are \{price, kind\}\. Add kind\./],
     ['a wrong input width', () => tf.data.array([{ xs: [data.a, data.a], ys: [data.price, data.kind] }]), /data\.dataset batch\.x\[1\] has shape \[8, 2\] but the model expects input \[null, 1\]/],
     ['labels the loss cannot use', () => tf.data.array([{ xs: [data.a, data.b], ys: [data.price, doubled] }]), /data\.dataset\.ys\[1\] \(first batch\)/],
