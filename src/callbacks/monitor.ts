@@ -59,18 +59,6 @@ export function cannotTell(component: string, monitor: string): string {
   );
 }
 
-/**
- * Validates `mode` and returns the direction it stands for (`modes`: custom metrics'
- * directions by name), or throws naming the fix.
- */
-export function resolveDirection(component: string, monitor: string, mode: unknown, modes: Readonly<Record<string, MetricMode>> = {}): MetricMode {
-  checkMode(component, monitor, mode);
-  if (mode === 'min' || mode === 'max') return mode;
-  const direction = inferDirection(monitor, modes);
-  if (direction === undefined) throw new CallbackError(cannotTell(component, monitor));
-  return direction;
-}
-
 export function checkMonitor(component: string, monitor: unknown): string {
   if (typeof monitor !== 'string' || monitor.length === 0) {
     throw new CallbackError(
