@@ -34,8 +34,13 @@ const ready = (async () => {
   return decodeTensors(init.data) as TensorData;
 })();
 
+// Once the sweep is stopped, a trial that has not reached train yet does not start, and the
+// stop is repeated until a running train has registered for it.
+let stopped = false;
+
 async function runTrial(task: TrialTask): Promise<TrialReply> {
   const data = await ready;
+  if (stopped) return { index: task.index, skipped: true };
   let model: tf.LayersModel | undefined;
   try {
     model = await tf.models.modelFromJSON({ modelTopology: task.model.topology as tf.io.ModelJSON['modelTopology'] });
@@ -61,7 +66,10 @@ async function runTrial(task: TrialTask): Promise<TrialReply> {
 
 port.on('message', (message: { cmd: 'trial'; task: TrialTask } | { cmd: 'stop' }) => {
   if (message.cmd === 'stop') {
+    stopped = true;
     requestStop();
+    const again = setInterval(() => void requestStop(), 50);
+    again.unref();
     return;
   }
   void runTrial(message.task).then((reply) => port.postMessage(reply));

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { sweep, TrainingError, type SweepResult } from '../../src/training';
+import { interruptHub, requestStop } from '../../src/util/interrupt';
 import { mlp, regressionData } from './helpers';
 
 const crashModule = path.resolve(__dirname, '..', 'fixtures', 'workers', 'crashLayer.js');
@@ -134,6 +135,33 @@ test('without options.workers a sweep that cannot use workers runs serially (cal
     assert.equal(calls, 4);
     assert.equal(result.runs.length, 4);
   } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('the stop button stops a sweep in workers: running trials end at a batch edge, waiting ones never start, no thread is left', async () => {
+  const data = regressionData(64);
+  const before = threads();
+  const hub = interruptHub();
+  const wasKernel = hub.kernel;
+  hub.kernel = true;
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
+  // The first finished run shows progress; the stop comes then, with the other worker mid-trial.
+  const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
+  try {
+    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
+    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display });
+    assert.equal(result.interrupted, true);
+    assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
+    assert.ok(result.runs.some((r) => r.result?.end === 'interrupted'), JSON.stringify(result.runs.map((r) => r.result?.end)));
+    assert.deepEqual(result.runs.map((r) => r.index), [...result.runs.map((r) => r.index)].sort((a, b) => a - b));
+    assert.equal(lines.filter((l) => l.startsWith('sweep: stopped by the stop button')).length, 1);
+    assert.equal(threads(), before);
+  } finally {
+    console.log = original;
+    hub.kernel = wasKernel;
     tf.dispose([data.x, data.y]);
   }
 });
