@@ -131,7 +131,8 @@ export async function startWasm(threads: number): Promise<{ ok: boolean; threads
  * op, and waking a thread for a 32x32 product costs more than the product (the tutorial
  * MLP ran ~5x slower on 2 threads). tfjs keeps the pool's pointer in a C global, found here
  * by the one word whose zeroing makes get_threads_count() report "no pool" (-1); with it
- * zeroed XNNPACK runs inline, and {@link withThreadPool} puts it back around large products.
+ * zeroed XNNPACK runs inline, and {@link withThreadPool} puts it back around large products
+ * when that is faster.
  */
 interface PoolSwitch {
   memory: WebAssembly.Memory;
@@ -164,19 +165,65 @@ function findPool(module: ThreadedModule, threads: number): PoolSwitch | undefin
   return undefined;
 }
 
-/** Products of at least this many multiply-adds use the pool (a 128x784x256 MLP layer has 25.7M). */
+/** Products and convolutions below this many multiply-adds always run inline (a 32x32x32 product has 32K). */
 export const POOL_MIN_WORK = 1 << 20;
 
-/** Runs `fn` with XNNPACK's thread pool when `work` (multiply-adds) is large enough; inline otherwise. */
+/**
+ * Whether the pool pays off is measured, not assumed: on a machine whose other cores are
+ * busy, a parallel product waits for the slowest thread to be scheduled and is slower than
+ * one thread (an MLP step on 2 threads ran at ~0.6x of 1 thread at a load average of 5 on 2
+ * cores). Per size class (powers of two of the work), the first calls alternate pool and
+ * inline, the faster mean wins, and the choice is measured again every REPROBE calls as the
+ * load changes. Both ways compute the same values.
+ */
+const PROBES = 6;
+const REPROBE = 400;
+
+interface SizeClass {
+  calls: number;
+  pooledMs: number;
+  inlineMs: number;
+  pooled: boolean;
+}
+
+const classes = new Map<number, SizeClass>();
+
+/** Runs `fn` (a product or convolution of `work` multiply-adds) on XNNPACK's pool or inline, whichever is faster here now. */
 export function withThreadPool<T>(work: number, fn: () => T): T {
   if (pool === undefined || work < POOL_MIN_WORK) return fn();
+  const key = Math.round(Math.log2(work));
+  let c = classes.get(key);
+  if (c === undefined) {
+    c = { calls: 0, pooledMs: 0, inlineMs: 0, pooled: true };
+    classes.set(key, c);
+  }
+  const phase = c.calls % REPROBE;
+  if (phase === 0) {
+    c.pooledMs = 0;
+    c.inlineMs = 0;
+  }
+  c.calls++;
+  const probing = phase < 2 * PROBES;
+  const usePool = probing ? phase % 2 === 0 : c.pooled;
+  const start = probing ? performance.now() : 0;
   const words = new Int32Array(pool.memory.buffer);
-  words[pool.index] = pool.pointer;
+  if (usePool) words[pool.index] = pool.pointer;
   try {
     return fn();
   } finally {
-    words[pool.index] = 0;
+    if (usePool) words[pool.index] = 0;
+    if (probing) {
+      const ms = performance.now() - start;
+      if (usePool) c.pooledMs += ms;
+      else c.inlineMs += ms;
+      if (phase === 2 * PROBES - 1) c.pooled = c.pooledMs < c.inlineMs;
+    }
   }
+}
+
+/** Per size class (log2 of the work): whether products use the pool now (for tests and the bench). */
+export function poolChoices(): Record<number, boolean> {
+  return Object.fromEntries([...classes].map(([k, c]) => [k, c.pooled]));
 }
 
 /** Whether tfjs has a wasm backend instance already (its thread count is then fixed). */
