@@ -24,6 +24,7 @@ const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
 const FILE = 'charts.ipynb';
 const REOPEN = 'reopen.ipynb';
+const OTHER = 'other.ipynb';
 const KNOWN_PAGE_ERRORS = [/No active debugger session/, /Cannot read properties of undefined \(reading 'schema'\)/];
 
 const FRONT_ENDS = [
@@ -108,6 +109,7 @@ for (const { front, plotlyExtension } of SUITES) {
       dir = fs.mkdtempSync(path.join(ROOT, 'build', `charts-${front.name}-`));
       fs.writeFileSync(path.join(dir, FILE), JSON.stringify(notebook(CELLS)));
       fs.writeFileSync(path.join(dir, REOPEN), JSON.stringify(notebook(CELLS.slice(0, 2))));
+      fs.writeFileSync(path.join(dir, OTHER), JSON.stringify(notebook([CELLS[0], CELLS[2]])));
       const config = path.join(dir, '.jupyter-config');
       fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
       fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { '@jupyterlab/apputils-extension:announcements': true } }));
@@ -265,6 +267,35 @@ for (const { front, plotlyExtension } of SUITES) {
       assert.equal(after.charts, saved.chartCells.length);
       assert.equal(after.drawn, after.charts, 'every chart drawn after reopening');
       await shot('reopened');
+      assert.deepEqual(pageErrors, []);
+    });
+
+    // Notebook 7 opens each notebook in its own browser tab; the cell clipboard does not cross tabs.
+    test('copy the chart cell holding plotly.js into another notebook: it draws there after reopening, its charts add no copy', { timeout: 240_000, skip: plotlyExtension || front.name !== 'lab' }, async () => {
+      await open(FILE);
+      await run(0);
+      await run(1);
+      // Whichever cell holds it (cell 1 in a fresh notebook; earlier tests may have moved it).
+      const holders = (await save()).holders;
+      assert.equal(holders.length, 1);
+      await command(holders[0], 'notebook:copy-cell');
+      await inPanel(`await app.commands.execute('docmanager:open', { path: ${JSON.stringify(OTHER)} });`);
+      current = OTHER;
+      for (const end = Date.now() + 60_000; ; await sleep(200)) {
+        if (await inPanel<boolean>("return p.sessionContext.session?.kernel?.status === 'idle'").catch(() => false)) break;
+        if (Date.now() > end) throw new Error(`${OTHER}: kernel not ready within 60 s`);
+      }
+      await command(0, 'notebook:paste-cell-below');
+      let saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [1]], 'the pasted cell brings its copy');
+      await open(OTHER);
+      assert.deepEqual(await drawn(), { charts: 1, drawn: 1 }, 'the pasted chart draws after reopening');
+      await run(0);
+      await run(2);
+      saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [1]], "the other notebook's own chart carries none");
+      assert.deepEqual(await drawn(), { charts: 2, drawn: 2 });
+      await shot('copied-cell');
       assert.deepEqual(pageErrors, []);
     });
 
