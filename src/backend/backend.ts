@@ -19,7 +19,7 @@ export interface UseBackendOptions {
   /**
    * Threads of the wasm backend's matrix products and convolutions (XNNPACK's pool), 1 to 8.
    * Fixed when wasm first starts in a process (restart the kernel to change it). Defaults
-   * to `TRAINLAB_THREADS`, else the machine's cores (at most 8).
+   * to `TRAINLAB_THREADS`, else 1 (threads are opt-in; see the README's "Every core").
    */
   threads?: number;
 }

@@ -30,10 +30,14 @@ export function threadsProblem(value: unknown, where: string): string | undefine
   );
 }
 
-/** The thread count when none is passed: TRAINLAB_THREADS, else the machine's cores (at most 8). */
+/**
+ * The thread count when none is passed: TRAINLAB_THREADS, else 1. Threads are opt-in: on the
+ * machines measured so far they did not beat one thread (README, Every core), and they need a
+ * `Worker` shim on `globalThis` and a patched pool pointer, which only a request should bring.
+ */
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): { threads: number } | { problem: string } {
   const fromEnv = env.TRAINLAB_THREADS;
-  if (fromEnv === undefined || fromEnv === '') return { threads: Math.max(1, Math.min(os.cpus().length, MAX_THREADS)) };
+  if (fromEnv === undefined || fromEnv === '') return { threads: 1 };
   const n = /^\d+$/.test(fromEnv.trim()) ? Number(fromEnv) : fromEnv;
   const problem = threadsProblem(n, 'TRAINLAB_THREADS');
   return problem === undefined ? { threads: n as number } : { problem };

@@ -86,9 +86,10 @@ export interface ParallelRequest {
 export type ParallelPlan = { workers: number; modules: string[] } | { workers: 1; why: string };
 
 /**
- * Decides how many worker threads a sweep uses. `workers` undefined means one per core
- * when the sweep can run in workers, else serially; an explicit `workers >= 2` on a sweep
- * that cannot is a problem (the caller throws). Returns the plan or the problems.
+ * Decides how many worker threads a sweep uses. `workers` undefined means serially (workers
+ * are opt-in: on the machines measured so far they did not pay for their start-up, README
+ * "Every core"); an explicit `workers >= 2` on a sweep that cannot run in workers is a
+ * problem (the caller throws). Returns the plan or the problems.
  */
 export function parallelPlan(request: ParallelRequest): { plan: ParallelPlan } | { problems: string[] } {
   const { workers } = request;
@@ -101,12 +102,11 @@ export function parallelPlan(request: ParallelRequest): { plan: ParallelPlan } |
     problems.push(`options.workerModules must be a list of module paths, received ${describe(modules)}.`);
   }
   if (problems.length > 0) return { problems };
-  const cores = os.cpus().length;
-  const wanted = (workers as number | undefined) ?? Math.min(cores, request.trials);
-  if (wanted <= 1) return { plan: { workers: 1, why: workers === 1 ? 'options.workers is 1' : cores <= 1 ? 'this machine has one core' : 'the sweep has one trial' } };
+  if (workers === undefined) return { plan: { workers: 1, why: 'options.workers is not set (workers are opt-in)' } };
+  const wanted = Math.min(workers as number, request.trials);
+  if (wanted <= 1) return { plan: { workers: 1, why: workers === 1 ? 'options.workers is 1' : 'the sweep has one trial' } };
   const why = serialReason(request);
   if (why !== undefined) {
-    if (workers === undefined) return { plan: { workers: 1, why } };
     return { problems: [`options.workers is ${String(workers)} but the trials cannot run in worker threads: ${why}. Pass workers: 1 to run them here, one after another.`] };
   }
   const cwd = process.cwd();

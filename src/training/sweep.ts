@@ -60,7 +60,8 @@ export interface SweepOptions {
    * runs here, seeded per trial; the worker trains a copy of the model it built, so runs,
    * order and seeds are those of a serial sweep, and a worker that crashes fails only its
    * trial. Workers need the data as tensors and a config without functions or tensors, and
-   * no `callbacks`. Defaults to one per core when the sweep can run that way, else 1.
+   * no `callbacks`. Defaults to 1 (serial): on the 2-core machines measured so far, workers
+   * did not pay for their start-up (README, Every core); try `workers: 2` on a larger machine.
    */
   workers?: number;
   /** Modules each worker thread loads before its first trial, e.g. one registering custom layers with `tf.serialization.registerClass`. Defaults to none. */

@@ -88,8 +88,8 @@ test('TRAINLAB_THREADS sets the thread count; changing it after wasm started is 
   );
 });
 
-test('the default thread count is the machine\'s cores (at most 8); TRAINLAB_THREADS overrides it', () => {
-  assert.deepEqual(defaultThreads({}), { threads: Math.min(os.cpus().length, 8) });
+test('the default thread count is 1 (threads are opt-in); TRAINLAB_THREADS overrides it', () => {
+  assert.deepEqual(defaultThreads({}), { threads: 1 });
   assert.deepEqual(defaultThreads({ TRAINLAB_THREADS: '3' }), { threads: 3 });
   assert.match((defaultThreads({ TRAINLAB_THREADS: 'lots' }) as { problem: string }).problem, /^TRAINLAB_THREADS: threads must be a whole number from 1 to 8 \(tfjs-backend-wasm's thread pool\), received 'lots'/);
   assert.match((defaultThreads({ TRAINLAB_THREADS: '0' }) as { problem: string }).problem, /received 0\./);
