@@ -212,7 +212,10 @@ for (const { front, plotlyExtension } of SUITES) {
       return page!.screenshot({ path: path.join(SCREENSHOTS, `charts-${front.name}${plotlyExtension ? "-plotly-ext" : ""}-${step}.png`) });
     };
 
-    test('reload, out of order, clear and delete the holder, reopen and Run All: one copy after every save, every chart drawn', { timeout: 420_000, skip: plotlyExtension }, async () => {
+    // Not registered with the plotly extension: there a chart shows its saved PNG until the
+    // pointer comes over it, and the sequence's library hand-over is the same kernel-side.
+    const withoutExtension = plotlyExtension ? () => undefined : test;
+    withoutExtension('reload, out of order, clear and delete the holder, reopen and Run All: one copy after every save, every chart drawn', { timeout: 420_000 }, async () => {
       await open(FILE);
       await run(0);
       await run(1);
@@ -271,7 +274,8 @@ for (const { front, plotlyExtension } of SUITES) {
     });
 
     // Notebook 7 opens each notebook in its own browser tab; the cell clipboard does not cross tabs.
-    test('copy the chart cell holding plotly.js into another notebook: it draws there after reopening, its charts add no copy', { timeout: 240_000, skip: plotlyExtension || front.name !== 'lab' }, async () => {
+    const inLabWithoutExtension = plotlyExtension || front.name !== 'lab' ? () => undefined : test;
+    inLabWithoutExtension('copy the chart cell holding plotly.js into another notebook: it draws there after reopening, its charts add no copy', { timeout: 240_000 }, async () => {
       await open(FILE);
       await run(0);
       await run(1);
