@@ -9,7 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
+import { freePort, sleep } from '../helpers/net';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT } from '../helpers/notebook';
@@ -39,18 +39,7 @@ const CELLS: Array<[string, string]> = [
   ['code', "charts.lrFinder({ lrs: [1e-4, 1e-3, 1e-2, 1e-1], losses: [2, 1.5, 1, 3] }, { title: 'chart C' })"],
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The saved file: plotly.js copies (outputs holding it), their cells, size, and the chart cells. */
 function savedFile(file: string): { copies: number; holders: number[]; bytes: number; chartCells: number[] } {

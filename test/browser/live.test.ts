@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
+import { freePort } from '../helpers/net';
 import * as path from 'path';
 import { ROOT } from '../helpers/notebook';
 import { launchChromium } from './chromium';
@@ -12,16 +12,6 @@ const { privateJupyterPath } = require('../../scripts/kernelspec') as { privateJ
 
 const ARTIFACTS = path.join(ROOT, 'build', 'artifacts');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitForServer(url: string, server: ChildProcess, log: () => string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as net from 'net';
+import { freePort } from '../helpers/net';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
@@ -436,16 +436,6 @@ test('node scripts/venv.js creates the venv, installs only what is missing, and 
   fs.rmSync(box.root, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('trainlab lab starts the real JupyterLab from the project venv, which sees the kernel it registered', { timeout: 60_000 }, async () => {
   const jupyter = path.join(ROOT, '.venv', 'bin', 'jupyter');
