@@ -250,3 +250,18 @@ test('liveChart: the first frame has the final size (panels from the fit\'s para
   assert.deepEqual(final.layout.xaxis.range, [0.5, 4.5]);
   assert.ok(final.data.some((t) => t.name === 'best val_loss'));
 });
+
+test('liveChart: a fit stopped early ends on a figure that spans the epochs run, not the planned ones', async () => {
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 0 });
+  cb.setParams({ epochs: 2000, metrics: ['loss'] });
+  await cb.onTrainBegin();
+  const [chart, updater] = d.outputs;
+  for (let e = 0; e < 3; e++) {
+    await cb.onEpochBegin(e);
+    await cb.onEpochEnd(e, { loss: 1 / (e + 1) });
+  }
+  assert.deepEqual(figureIn(updater.history[updater.history.length - 1]).layout.xaxis.range, [0.5, 2000.5], 'live frames keep the planned span');
+  await cb.onTrainEnd();
+  assert.deepEqual(figureIn(chart.history[chart.history.length - 1]).layout.xaxis.range, [0.5, 3.5]);
+});
