@@ -5,6 +5,7 @@
 import { escapeHtml } from '../charts/escape';
 import { lossCurves } from '../charts/lossCurves';
 import { figureResultBundle } from '../charts/output';
+import { keyValueHtmlRows, keyValueTextLines } from '../display/keyValue';
 import { attachDisplay } from '../display/protocol';
 import type { MimeBundle } from '../display/types';
 import type { RunEnd, RunResult } from './result';
@@ -61,10 +62,9 @@ export function runBundle(run: RunResult): MimeBundle {
   const rows = runRows(run);
   const table =
     '<table class="trainlab-run"><caption style="text-align:left">Training run</caption><tbody>' +
-    rows.map(([k, v]) => `<tr><th style="text-align:left">${escapeHtml(k)}</th><td style="text-align:left">${escapeHtml(v)}</td></tr>`).join('') +
+    keyValueHtmlRows(rows, 'th') +
     '</tbody></table>';
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const text = ['Training run', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
+  const text = keyValueTextLines('Training run', rows);
   if (run.epochsRun === 0) return { 'text/html': table, 'text/plain': text.join('\n') };
   let chart: MimeBundle;
   try {
