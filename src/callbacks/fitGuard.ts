@@ -143,27 +143,74 @@ export class FitClaim extends tf.Callback {
   }
 }
 
+/** Turns the History's tensors into numbers (frees them), as tfjs does after onTrainEnd. */
+async function syncHistory(callback: tf.Callback): Promise<void> {
+  const history = modelOf(callback)?.history as { syncData?: () => Promise<void> } | undefined;
+  await history?.syncData?.();
+}
+
+/** True when `train` runs this fit: its latch then handles a hook's error (see training/latch.ts). */
+function inTrain(callback: tf.Callback): boolean {
+  const model = modelOf(callback);
+  const guard = model === undefined ? undefined : guards.get(model);
+  return model !== undefined && guard !== undefined && guard.owner instanceof FitClaim && !outdated(model, guard);
+}
+
 /**
  * Base of trainlab's callbacks: takes part in the fit's guard around the hooks a subclass
  * defines, so subclasses override `onTrainBegin`, `onBatchEnd`, `onTrainEnd` and
  * `onTrainError` as usual, without calling `super`.
+ *
+ * In a plain `model.fit`, an error in the callback's `onBatchBegin`, `onBatchEnd` or
+ * `onEpochEnd` is kept, not thrown there: tfjs would abort its loop half-way and leave its
+ * own tensors (running totals, the epoch's indices, the batch's logs) out of anyone's reach.
+ * The callback skips its later hooks and stops the fit at the end of that batch; in
+ * `onTrainEnd` it syncs the History (freeing its tensors), calls `onTrainError` and throws the
+ * kept error, so `model.fit` rejects with it.
  */
 export abstract class GuardedCallback extends tf.Callback {
   constructor() {
     super();
     // The subclass's hooks are already on the prototype chain here; wrap this instance's.
-    const { onTrainBegin, onBatchEnd, onTrainEnd, onTrainError } = this;
+    const { onTrainBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd, onTrainError } = this;
+    let kept: { error: unknown } | undefined;
+    const keeping = <A extends unknown[]>(hook: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
+      if (kept !== undefined) return;
+      try {
+        await hook.apply(this, args);
+      } catch (error) {
+        const model = modelOf(this);
+        if (model === undefined || !fitting(model) || inTrain(this)) throw error;
+        kept = { error };
+        model.stopTraining = true;
+      }
+    };
     this.onTrainBegin = async (logs) => {
+      kept = undefined;
       beginFit(this);
       await onTrainBegin.call(this, logs);
     };
+    this.onBatchBegin = keeping(onBatchBegin);
+    this.onEpochEnd = keeping(onEpochEnd);
+    const batchEnd = keeping(onBatchEnd);
     this.onBatchEnd = async (batch, logs) => {
-      await onBatchEnd.call(this, batch, logs);
-      await batchEdge(this);
+      await batchEnd(batch, logs);
+      if (kept === undefined) await batchEdge(this);
     };
     this.onTrainEnd = async (logs) => {
       try {
-        await onTrainEnd.call(this, logs);
+        if (kept === undefined) {
+          await onTrainEnd.call(this, logs).catch(async (error: unknown) => {
+            await syncHistory(this);
+            throw error;
+          });
+          return;
+        }
+        const { error } = kept;
+        kept = undefined;
+        await syncHistory(this);
+        await onTrainError.call(this, error);
+        throw error;
       } finally {
         endFit(this);
       }

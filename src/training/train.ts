@@ -18,6 +18,7 @@ import { checkModel, datasetProblems, firstBatch, inputNamesOf, outputNamesOf, i
 import { compileArgs, compiledLossNames, contradictions, lossName, planLosses, signatureOf, type CompileSignature, type OutputLoss } from './compile';
 import { describe, TrainingError } from './errors';
 import { labelIssues } from './labels';
+import { ErrorLatch } from './latch';
 import { trainingOptionIssues } from './options';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';
@@ -282,6 +283,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
       errorListeners.push(bar);
     }
 
+    const latch = new ErrorLatch();
+    const latched = callbacks.map((c) => (c === claim ? c : latch.wrap(c)));
     const history = isDatasetData(data)
       ? await model.fitDataset(data.dataset, {
           epochs: initialEpoch + cfg.epochs,
@@ -289,7 +292,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
           classWeight: cfg.classWeight as tf.ClassWeight | tf.ClassWeightMap | undefined,
           batchesPerEpoch: data.batchesPerEpoch,
           validationData: data.validation ?? (cfg.validationData as [tf.Tensor, tf.Tensor] | undefined),
-          callbacks,
+          callbacks: latched,
           verbose: 0,
         })
       : await model.fit(data.x as tf.Tensor, data.y as tf.Tensor, {
@@ -300,9 +303,10 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
           shuffle: cfg.shuffle,
           validationSplit: cfg.validationSplit,
           validationData: cfg.validationData as [tf.Tensor, tf.Tensor] | undefined,
-          callbacks,
+          callbacks: latched,
           verbose: 0,
         });
+    latch.rethrow();
     const records = epochRecords(history.epoch, history.history as Record<string, unknown[]>);
     const all = [...earlier, ...records];
     current.history = all;

@@ -5,43 +5,108 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { standardize, DataError } from '../../src/data';
 import { disposeTrainingState, findLearningRate, train } from '../../src/training';
+import { GuardedCallback } from '../../src/callbacks/fitGuard';
 import { mlp, regressionData } from './helpers';
 
 test.beforeEach(async () => {
   await tf.setBackend('cpu');
 });
 
+type Hook = 'onTrainBegin' | 'onEpochBegin' | 'onBatchBegin' | 'onBatchEnd' | 'onEpochEnd' | 'onTrainEnd';
+
+/** Throws in `hook` at epoch or batch `at` (onTrain* hooks: their only call); `failed` says it did. */
 class ThrowsAt extends tf.Callback {
-  constructor(private readonly hook: 'onEpochEnd' | 'onBatchEnd', private readonly at = 1) {
+  failed = false;
+  constructor(private readonly hook: Hook, private readonly at = 1) {
     super();
   }
-  override async onEpochEnd(epoch: number): Promise<void> {
-    if (this.hook === 'onEpochEnd' && epoch === this.at) throw new Error(`boom at epoch ${epoch}`);
+  private maybe(hook: Hook, index = this.at): void {
+    if (hook !== this.hook || index !== this.at) return;
+    this.failed = true;
+    throw new Error(`boom in ${hook}`);
   }
-  override async onBatchEnd(batch: number): Promise<void> {
-    if (this.hook === 'onBatchEnd' && batch === this.at) throw new Error(`boom at batch ${batch}`);
+  override async onTrainBegin(): Promise<void> { this.maybe('onTrainBegin'); }
+  override async onEpochBegin(epoch: number): Promise<void> { this.maybe('onEpochBegin', epoch); }
+  override async onBatchBegin(batch: number): Promise<void> { this.maybe('onBatchBegin', batch); }
+  override async onBatchEnd(batch: number): Promise<void> { this.maybe('onBatchEnd', batch); }
+  override async onEpochEnd(epoch: number): Promise<void> { this.maybe('onEpochEnd', epoch); }
+  override async onTrainEnd(): Promise<void> { this.maybe('onTrainEnd'); }
+}
+
+/** Records each hook it sees once `thrower` has failed: none of them should run. */
+class AfterFailure extends tf.Callback {
+  readonly seen: string[] = [];
+  constructor(private readonly thrower: ThrowsAt) {
+    super();
+  }
+  private note(hook: string): void {
+    if (this.thrower.failed) this.seen.push(hook);
+  }
+  override async onEpochBegin(epoch: number): Promise<void> { this.note(`onEpochBegin ${epoch}`); }
+  override async onBatchBegin(batch: number): Promise<void> { this.note(`onBatchBegin ${batch}`); }
+  override async onBatchEnd(batch: number): Promise<void> { this.note(`onBatchEnd ${batch}`); }
+  override async onEpochEnd(epoch: number): Promise<void> { this.note(`onEpochEnd ${epoch}`); }
+  override async onTrainEnd(): Promise<void> { this.note('onTrainEnd'); }
+}
+
+const HOOKS: readonly Hook[] = ['onTrainBegin', 'onEpochBegin', 'onBatchBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'];
+const SOURCES = ['tensors', 'tensors + validation', 'dataset'] as const;
+
+for (const hook of HOOKS) {
+  for (const source of SOURCES) {
+    test(`a callback that throws in ${hook} (${source}): train rethrows it, no later hook runs, no tensor is left`, async () => {
+      const data = regressionData(32);
+      const model = mlp(1);
+      const rows = source === 'dataset' ? { xs: tf.unstack(data.x), ys: tf.unstack(data.y) } : undefined;
+      const input = rows !== undefined ? { dataset: tf.data.zip({ xs: tf.data.array(rows.xs), ys: tf.data.array(rows.ys) }).batch(8) } : data;
+      const before = tf.memory().numTensors;
+      const thrower = new ThrowsAt(hook);
+      const after = new AfterFailure(thrower);
+      const config = { epochs: 3, batchSize: 8, ...(source === 'tensors + validation' ? { validationSplit: 0.25 } : {}) };
+      await assert.rejects(train(model, input as never, config, { progress: false, callbacks: [thrower, after] }), new RegExp(`boom in ${hook}`));
+      disposeTrainingState(model);
+      assert.equal(tf.memory().numTensors, before, 'tensors left after the failed run');
+      assert.deepEqual(after.seen, [], 'hooks that ran after the failure');
+      model.dispose();
+      tf.dispose([data.x, data.y, ...(rows?.xs ?? []), ...(rows?.ys ?? [])]);
+    });
   }
 }
 
-// After a throw in onBatchEnd, tfjs also drops two tensors of its own that no callback can
-// reach (BaseLogger's running totals and the epoch's shuffled index tensor): the batch's logs
-// and the History are freed, those two remain.
-const UNREACHABLE = { onEpochEnd: 0, onBatchEnd: 2 } as const;
+/** A trainlab callback (GuardedCallback) that throws in `hook` at batch or epoch 1. */
+class TrainlabThrowsAt extends GuardedCallback {
+  constructor(private readonly hook: 'onBatchBegin' | 'onBatchEnd' | 'onEpochEnd' | 'onTrainEnd') {
+    super();
+  }
+  override async onBatchBegin(batch: number): Promise<void> { if (this.hook === 'onBatchBegin' && batch === 1) throw new Error('boom in onBatchBegin'); }
+  override async onBatchEnd(batch: number): Promise<void> { if (this.hook === 'onBatchEnd' && batch === 1) throw new Error('boom in onBatchEnd'); }
+  override async onEpochEnd(epoch: number): Promise<void> { if (this.hook === 'onEpochEnd' && epoch === 1) throw new Error('boom in onEpochEnd'); }
+  override async onTrainEnd(): Promise<void> { if (this.hook === 'onTrainEnd') throw new Error('boom in onTrainEnd'); }
+}
 
-for (const [hook, validation] of [['onEpochEnd', false], ['onEpochEnd', true], ['onBatchEnd', false]] as const) {
-  test(`a callback that throws in ${hook}${validation ? ' (with validation logs)' : ''} leaks none of the logs or the history`, async () => {
-    const data = regressionData(32);
-    const model = mlp(1);
-    const before = tf.memory().numTensors;
-    await assert.rejects(
-      train(model, data, { epochs: 3, batchSize: 8, ...(validation ? { validationSplit: 0.25 } : {}) }, { progress: false, callbacks: [new ThrowsAt(hook)] }),
-      /boom at/,
-    );
-    disposeTrainingState(model);
-    assert.equal(tf.memory().numTensors, before + UNREACHABLE[hook], 'tensors left after the failed run');
-    model.dispose();
-    tf.dispose([data.x, data.y]);
-  });
+for (const hook of ['onBatchBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const) {
+  for (const validation of [false, true]) {
+    test(`a trainlab callback that throws in ${hook} of a plain model.fit${validation ? ' (with validation)' : ''}: fit rejects with it, no tensor is left`, async () => {
+      const data = regressionData(32);
+      const model = mlp(1);
+      model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+      const before = tf.memory().numTensors;
+      const epochs: number[] = [];
+      const fit = model.fit(data.x, data.y, {
+        epochs: 3,
+        batchSize: 8,
+        verbose: 0,
+        validationSplit: validation ? 0.25 : 0,
+        callbacks: [new TrainlabThrowsAt(hook), new tf.CustomCallback({ onEpochEnd: async (epoch) => { epochs.push(epoch); } })],
+      });
+      await assert.rejects(fit, new RegExp(`boom in ${hook}`));
+      assert.equal(tf.memory().numTensors, before, 'tensors left after the failed fit');
+      // The fit stops at the end of the failing batch or epoch: no further epoch begins.
+      assert.ok(epochs.length <= { onBatchBegin: 1, onBatchEnd: 1, onEpochEnd: 2, onTrainEnd: 3 }[hook], `epochs run: ${epochs.join(', ')}`);
+      model.dispose();
+      tf.dispose([data.x, data.y]);
+    });
+  }
 }
 
 test("train recompiling a model compiled with 'adam' disposes that optimizer (its slots are not orphaned)", async () => {
