@@ -58,5 +58,5 @@ export { getDisplay, setDisplay, TextDisplay, TslabDisplay, DisplayError, clearO
 export type { ClearOutputOptions } from './display';
 export { displayBundle, JUPYTER_DISPLAY, DisplayProtocolError } from './display/repr';
 export type { Displayable } from './display/repr';
-export { report, OBSERVATIONS_MIME } from './report';
-export type { Observation, ReportOptions } from './report';
+export { report, OBSERVATIONS_MIME, claim, CLAIM_MIME } from './report';
+export type { Observation, ReportOptions, ClaimRecord, ClaimOptions, Evidence } from './report';

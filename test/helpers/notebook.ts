@@ -94,6 +94,23 @@ export function observationsOf<T = Record<string, unknown>>(nb: ExecutedNotebook
   return found[found.length - 1].data![OBSERVATIONS_MIME] as T;
 }
 
+/** MIME type of `claim(...)` outputs (kept literal here so tests need no build). */
+const CLAIM_MIME = 'application/vnd.trainlab.claim+json';
+
+/** A claim as trainlab's `claim(text, holds, evidence)` recorded it. */
+export interface ClaimRecord {
+  text: string;
+  holds: boolean;
+  evidence?: string | Record<string, number | string | null>;
+}
+
+/** Every claim the notebook's cells made with trainlab's `claim(...)`, in output order. */
+export function claimsOf(nb: ExecutedNotebook): ClaimRecord[] {
+  return outputsOf(nb)
+    .filter((o) => o.data !== undefined && CLAIM_MIME in o.data)
+    .map((o) => o.data![CLAIM_MIME] as ClaimRecord);
+}
+
 /** Total size of the executed notebook file in bytes. */
 export function sizeOf(nb: ExecutedNotebook): number {
   return fs.statSync(nb.ipynbPath).size;
