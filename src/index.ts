@@ -37,6 +37,8 @@ export type { WeightPenalty, RegularizationReport, GaussianNoiseOptions, MixupOp
 // Training, LR range test, sweeps
 export { train, disposeTrainingState, isTraining, stopTraining, TrainingError } from './training';
 export { findLearningRate, suggestLearningRates, sweep } from './training';
+export { roughness, upward } from './training';
+export type { RunStatistics, RunGap, MetricDirectionOptions } from './training';
 export type { TrainOptions, TrainData, TensorData, DatasetData, Batch, RunResult, EpochRecord, RunEnd, OnBusy } from './training';
 export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './training';
 export type { SweepSpace, GridSpace, GridSpaceSpec, RandomSpace, Distribution, SweepOptions, SweepResult, SweepRun, SweepRow } from './training';

@@ -5,6 +5,8 @@ export { isTraining, stopTraining } from './control';
 export type { OnBusy } from './control';
 export type { TrainData, TensorData, DatasetData, Batch } from './data';
 export type { RunResult, EpochRecord, RunEnd } from './result';
+export { roughness, upward } from './stats';
+export type { RunStatistics, RunGap, MetricDirectionOptions } from './stats';
 export { findLearningRate, suggestLearningRates, smoothLosses, exponentialRamp } from './lrFinder';
 export type { FindLearningRateOptions, LearningRateFinderResult, LearningRateSuggestions } from './lrFinder';
 export { sweep, gridTrials, randomTrials, setPath } from './sweep';

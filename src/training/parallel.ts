@@ -17,7 +17,7 @@ import type { TrainingConfig } from '../config';
 import { fastKernelsInstalled } from '../kernels';
 import { describe } from './errors';
 import { isDatasetData, type TrainData } from './data';
-import type { RunResult } from './result';
+import type { RunData, RunResult } from './result';
 import type { SweepRun } from './sweep';
 import { disposeTrainingState } from './train';
 import { withRunDisplay } from './resultDisplay';
@@ -156,13 +156,13 @@ export interface TrialTask {
 
 /** What a worker sends back: the result's data (functions are re-attached here) or an error. */
 export type TrialReply =
-  | { index: number; result: Omit<RunResult, 'historyFrame' | 'config'> }
+  | { index: number; result: Omit<RunData, 'historyFrame' | 'config'> }
   | { index: number; error: { name: string; message: string; stack?: string } }
   /** Not started: the sweep was stopped first. */
   | { index: number; skipped: true };
 
 /** A worker's reply as a RunResult with this thread's config, frame and display. */
-export function resultOf(reply: Omit<RunResult, 'historyFrame' | 'config'>, config: TrainingConfig): RunResult {
+export function resultOf(reply: Omit<RunData, 'historyFrame' | 'config'>, config: TrainingConfig): RunResult {
   let frame: ReturnType<typeof recordsFrame> | undefined;
   return withRunDisplay({ ...reply, config, historyFrame: () => (frame ??= recordsFrame(reply.history)) });
 }

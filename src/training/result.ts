@@ -1,6 +1,7 @@
 import type { DataFrame } from 'danfojs-node';
 import type { TrainingConfig } from '../config';
 import { inferDirection } from '../callbacks/monitor';
+import type { RunStatistics } from './stats';
 
 /** One epoch of a run: `epoch` (0-based, as tfjs and Keras) plus every logged value (`loss`, `val_loss`, `acc`, `lr`, ...). */
 export type EpochRecord = { epoch: number } & Record<string, number>;
@@ -8,8 +9,11 @@ export type EpochRecord = { epoch: number } & Record<string, number>;
 /** Why the run ended. */
 export type RunEnd = 'completed' | 'earlyStopping' | 'nonFiniteLoss' | 'interrupted' | 'superseded' | 'callback';
 
-/** What `train` returns. */
-export interface RunResult {
+/**
+ * What `train` returns. Besides its data it has the statistics methods `epochsTo`,
+ * `tailMean` and `gap` (hidden from JSON and `Object.keys`, as its display method is).
+ */
+export interface RunResult extends RunStatistics {
   /**
    * Per-epoch records, including the learning rate `lr` used in each epoch: every epoch this
    * model has run under `train` so far (a second call's records follow the first's).
@@ -47,6 +51,9 @@ export interface RunResult {
   /** tfjs backend the run used (`tf.getBackend()`). */
   backend: string;
 }
+
+/** A run's data: a RunResult without its methods (what a worker thread sends back). */
+export type RunData = Omit<RunResult, keyof RunStatistics>;
 
 /** Per-epoch records from tfjs's History (`history.history[key][i]`). */
 export function epochRecords(epochs: number[], columns: Record<string, unknown[]>): EpochRecord[] {

@@ -8,7 +8,8 @@ import { figureResultBundle } from '../charts/output';
 import { keyValueHtmlRows, keyValueTextLines } from '../display/keyValue';
 import { attachDisplay } from '../display/protocol';
 import type { MimeBundle } from '../display/types';
-import type { RunEnd, RunResult } from './result';
+import type { RunData, RunEnd, RunResult } from './result';
+import { attachStatistics } from './stats';
 
 const ENDINGS: Record<RunEnd, string> = {
   completed: 'completed',
@@ -82,10 +83,11 @@ function showRun(this: RunResult): MimeBundle {
 }
 
 /**
- * Gives `run` a hidden `[Symbol.for('Jupyter.display')]` method (JSON, `Object.keys` and
- * deep equality are unchanged), so a result left as a cell's last value shows
+ * Makes a RunResult of a run's data: gives it the statistics methods and a
+ * `[Symbol.for('Jupyter.display')]` method, all hidden (JSON, `Object.keys` and deep
+ * equality are unchanged), so a result left as a cell's last value shows
  * {@link runBundle}. Returns `run`.
  */
-export function withRunDisplay(run: RunResult): RunResult {
-  return attachDisplay(run, showRun);
+export function withRunDisplay(run: RunData): RunResult {
+  return attachDisplay(attachStatistics(run), showRun);
 }
