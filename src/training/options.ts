@@ -36,6 +36,7 @@ export const TRAINING_OPTION_SCHEMAS = {
     callbacks: (fn as unknown as z.ZodType<NonNullable<SweepOptions['callbacks']>>).optional(),
     workers: num.optional(),
     workerModules: z.array(z.string()).optional(),
+    workerIdleMs: num.optional(),
   }),
 } as const;
 

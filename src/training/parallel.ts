@@ -177,37 +177,84 @@ function workerEntry(): string {
   return path.join(here, 'parallelWorker.js');
 }
 
+/** What every worker of a pool is started with: trials of another backend or module list need another pool. */
+export interface PoolInit {
+  backend: string;
+  fastKernels: boolean;
+  modules: string[];
+}
+
+/** One sweep's share of a pool: its id (a worker's data and stop belong to one sweep) and its data, encoded once. */
+interface SweepShare {
+  id: number;
+  data: Encoded;
+}
+
 interface Job {
   task: TrialTask;
+  sweep: SweepShare;
   resolve(reply: TrialReply): void;
 }
 
 interface Slot {
   worker: Worker;
   busy: Job | undefined;
+  /** The sweep whose data this worker holds. */
+  sweep: number | undefined;
+  /** Ended on purpose (pool shrunk or closed): its exit fails nothing. */
+  retired: boolean;
   dead: boolean;
 }
 
 /**
- * A fixed number of worker threads, each training one trial at a time. A worker that
- * dies fails only the trial it was running and is replaced for the next one; one that
- * dies before any trial (it could not start) fails the trials still waiting.
+ * Worker threads, each training one trial at a time, taken from a queue as they free up.
+ * The pool outlives a sweep so that the next one finds its workers loaded and warm: tfjs,
+ * the backend and V8's compiled code cost each new worker about a second of CPU (its first
+ * trials run slower). Idle, it holds no ref on the process and ends after `idleMs`.
+ * A worker that dies fails only the trial it was running and is replaced for the next one;
+ * when every worker died before any trial (they could not start), the waiting trials fail.
  */
 export class TrialPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
-  private readonly init: { backend: string; fastKernels: boolean; modules: string[]; data: Encoded };
   private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** True while a sweep uses the pool (another sweep at the same time gets its own). */
+  inUse = false;
 
-  constructor(size: number, data: TrainData, modules: string[]) {
-    const d = data as { x: unknown; y: unknown };
-    this.init = { backend: tf.getBackend(), fastKernels: fastKernelsInstalled(), modules, data: encodeTensors({ x: d.x, y: d.y }) };
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  constructor(readonly init: PoolInit) {}
+
+  /** Same backend, kernels and modules. */
+  fits(init: PoolInit): boolean {
+    return init.backend === this.init.backend && init.fastKernels === this.init.fastKernels && JSON.stringify(init.modules) === JSON.stringify(this.init.modules);
+  }
+
+  /** Makes the pool exactly `size` workers (new ones start loading at once) and holds the process open until {@link release}. */
+  acquire(size: number): void {
+    clearTimeout(this.idleTimer);
+    this.inUse = true;
+    while (this.slots.length > size) this.retire(this.slots.pop() as Slot);
+    while (this.slots.length < size) this.slots.push(this.spawn());
+    for (const slot of this.slots) slot.worker.ref();
+  }
+
+  /** The sweep is over: workers stop holding the process open and end after `idleMs` (0: now). */
+  async release(idleMs: number): Promise<void> {
+    this.inUse = false;
+    for (const slot of this.slots) slot.worker.unref();
+    if (idleMs <= 0) return this.close();
+    this.idleTimer = setTimeout(() => void this.close(), idleMs);
+    this.idleTimer.unref();
+  }
+
+  private retire(slot: Slot): void {
+    slot.retired = true;
+    void slot.worker.terminate();
   }
 
   private spawn(): Slot {
     const worker = new Worker(workerEntry(), { workerData: this.init });
-    const slot: Slot = { worker, busy: undefined, dead: false };
+    const slot: Slot = { worker, busy: undefined, sweep: undefined, retired: false, dead: false };
     worker.on('message', (reply: TrialReply) => {
       const job = slot.busy;
       slot.busy = undefined;
@@ -221,17 +268,20 @@ export class TrialPool {
     });
     worker.on('exit', (code) => {
       slot.dead = true;
-      if (this.closed) return;
+      if (this.closed || slot.retired) return;
       const why = crash !== undefined ? `its worker thread crashed: ${crash.message}` : `its worker thread exited with code ${code}`;
       const job = slot.busy;
       slot.busy = undefined;
+      const i = this.slots.indexOf(slot);
       if (job !== undefined) {
         job.resolve(failed(job.task, `${why} during the trial`));
-        const i = this.slots.indexOf(slot);
         this.slots[i] = this.spawn();
+        if (!this.inUse) this.slots[i].worker.unref();
         this.next(this.slots[i]);
       } else if (this.slots.every((s) => s.dead)) {
         for (const waiting of this.queue.splice(0)) waiting.resolve(failed(waiting.task, `${why} before its first trial`));
+      } else if (i >= 0) {
+        this.slots.splice(i, 1);
       }
     });
     return slot;
@@ -239,40 +289,71 @@ export class TrialPool {
 
   private start(slot: Slot, job: Job): void {
     slot.busy = job;
-    slot.worker.postMessage({ cmd: 'trial', task: job.task });
+    // Each worker gets a sweep's data once, with its first trial of that sweep.
+    const data = slot.sweep === job.sweep.id ? undefined : job.sweep.data;
+    slot.sweep = job.sweep.id;
+    slot.worker.postMessage({ cmd: 'trial', sweep: job.sweep.id, task: job.task, data });
   }
 
   private next(slot: Slot): void {
+    if (slot.dead || slot.retired) return;
     const job = this.queue.shift();
     if (job !== undefined) this.start(slot, job);
   }
 
-  /** Trains one trial in the next free worker. */
-  run(task: TrialTask): Promise<TrialReply> {
+  /** Trains one trial of `sweep` in the next free worker. */
+  run(task: TrialTask, sweep: SweepShare): Promise<TrialReply> {
     return new Promise((resolve) => {
-      const job = { task, resolve };
+      const job = { task, sweep, resolve };
       const free = this.slots.find((s) => s.busy === undefined && !s.dead);
       if (free !== undefined) this.start(free, job);
       else this.queue.push(job);
     });
   }
 
-  /** Asks every running trial to stop at its next batch edge; waiting trials do not start. */
-  stop(): void {
-    for (const job of this.queue.splice(0)) job.resolve({ index: job.task.index, skipped: true });
-    for (const slot of this.slots) if (slot.busy !== undefined) slot.worker.postMessage({ cmd: 'stop' });
+  /** Asks `sweep`'s running trials to stop at their next batch edge; its waiting trials do not start. */
+  stop(sweep: number): void {
+    for (const job of this.queue.filter((j) => j.sweep.id === sweep)) {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      job.resolve({ index: job.task.index, skipped: true });
+    }
+    for (const slot of this.slots) if (slot.busy?.sweep.id === sweep) slot.worker.postMessage({ cmd: 'stop', sweep });
   }
 
   /** Ends every worker thread; resolves when all have exited. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
+    if (sharedPool === this) sharedPool = undefined;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
   /** Worker threads alive now (for tests). */
   get threadIds(): number[] {
-    return this.slots.map((s) => s.worker.threadId);
+    return this.slots.filter((s) => !s.dead).map((s) => s.worker.threadId);
   }
+}
+
+/** The pool sweeps share between them. */
+let sharedPool: TrialPool | undefined;
+let sweepIds = 0;
+
+/** The shared pool if it is free and fits (else it is replaced), or a pool of its own for a sweep running next to another. */
+async function poolFor(init: PoolInit): Promise<TrialPool> {
+  if (sharedPool?.inUse === true) return new TrialPool(init);
+  if (sharedPool !== undefined && !sharedPool.fits(init)) await sharedPool.close();
+  sharedPool ??= new TrialPool(init);
+  return sharedPool;
+}
+
+/** The shared pool's live worker threads (for tests). */
+export function sweepWorkerThreadIds(): number[] {
+  return sharedPool?.threadIds ?? [];
+}
+
+/** Ends the shared pool's workers now (tests; a process that exits takes them with it anyway). */
+export async function closeSweepWorkers(): Promise<void> {
+  await sharedPool?.close();
 }
 
 /** Everything {@link runInWorkers} needs from sweep. */
@@ -286,6 +367,8 @@ export interface WorkerSweep {
   modelFactory(config: TrainingConfig): tf.LayersModel | Promise<tf.LayersModel>;
   data: TrainData;
   setSeed(seed: number): void;
+  /** How long the workers stay for the next sweep once this one is over (ms; 0 ends them with it). */
+  idleMs: number;
   /** Called as each run finishes (in finishing order), with the count finished so far. */
   onRun(run: SweepRun, done: number): void;
 }
@@ -293,10 +376,12 @@ export interface WorkerSweep {
 /**
  * Runs a sweep's trials in worker threads. The factory runs here, seeded per trial as in
  * the serial sweep; the returned `stop` asks running trials to stop and drops waiting ones.
- * `done` resolves with the runs that started, in trial order, after every worker has exited.
+ * `done` resolves with the runs that started, in trial order; the workers stay for the next
+ * sweep for `idleMs` (with 0, `done` resolves after they have exited).
  */
 export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<SweepRun[]> } {
-  const pool = new TrialPool(sweep.workers, sweep.data, sweep.modules);
+  const id = ++sweepIds;
+  let pool: TrialPool | undefined;
   let stopped = false;
   const done = (async () => {
     const runs: SweepRun[] = [];
@@ -305,6 +390,13 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
       runs.push(run);
       sweep.onRun(run, runs.length);
     };
+    // Workers start loading before the first model is built; the data is encoded once for all of them.
+    const active = await poolFor({ backend: tf.getBackend(), fastKernels: fastKernelsInstalled(), modules: sweep.modules });
+    pool = active;
+    active.acquire(sweep.workers);
+    if (stopped) active.stop(id);
+    const d = sweep.data as { x: unknown; y: unknown };
+    const share: SweepShare = { id, data: encodeTensors({ x: d.x, y: d.y }) };
     try {
       for (let i = 0; i < sweep.params.length && !stopped; i++) {
         const config = sweep.configs[i];
@@ -328,7 +420,7 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
           }
         }
         pending.push(
-          pool.run({ index: i, seed, input: sweep.inputs[i], model: payload }).then((reply) => {
+          active.run({ index: i, seed, input: sweep.inputs[i], model: payload }, share).then((reply) => {
             if ('skipped' in reply) return;
             if ('error' in reply) {
               const error = new Error(reply.error.message);
@@ -344,14 +436,14 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
       }
       await Promise.all(pending);
     } finally {
-      await pool.close();
+      await active.release(active === sharedPool ? sweep.idleMs : 0);
     }
     return runs.sort((a, b) => a.index - b.index);
   })();
   return {
     stop: () => {
       stopped = true;
-      pool.stop();
+      pool?.stop(id);
     },
     done,
   };

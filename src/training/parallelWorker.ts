@@ -8,21 +8,14 @@ import { useBackend } from '../backend';
 import { installFastKernels, uninstallFastKernels } from '../kernels';
 import '../optimizers'; // registers trainlab's optimizer classes for compiled models
 import { interruptHub, requestStop } from '../util/interrupt';
-import { decodeTensors, type Encoded, type TrialReply, type TrialTask } from './parallel';
+import { decodeTensors, type Encoded, type PoolInit, type TrialReply, type TrialTask } from './parallel';
 import type { TensorData } from './data';
 import { disposeTrainingState, trainModel } from './train';
 import type { TrainingConfigInput } from '../config';
 
-interface Init {
-  backend: string;
-  fastKernels: boolean;
-  modules: string[];
-  data: Encoded;
-}
-
 const port = parentPort;
 if (port === null) throw new Error('trainlab: parallelWorker.js runs only as a worker thread started by sweep.');
-const init = workerData as Init;
+const init = workerData as PoolInit;
 // Stop requests arrive as messages: registrations must not listen to SIGINT in this thread.
 interruptHub().kernel = true;
 
@@ -31,18 +24,27 @@ const ready = (async () => {
   // The trials share the cores: one wasm thread each.
   await useBackend(init.backend, { quiet: true, threads: 1 });
   if (init.backend === 'wasm') (init.fastKernels ? installFastKernels : uninstallFastKernels)();
-  return decodeTensors(init.data) as TensorData;
 })();
 
-// Once the sweep is stopped, a trial that has not reached train yet does not start, and the
-// stop is repeated until a running train has registered for it.
-let stopped = false;
+/** The current sweep's data, sent once with this worker's first trial of that sweep. */
+let data: { sweep: number; tensors: TensorData } | undefined;
+// Once a sweep is stopped, its trials that have not reached train yet do not start, and the
+// stop is repeated until the running train has registered for it. Sweeps after it run normally.
+let stoppedSweep: number | undefined;
+let running: number | undefined;
+let again: NodeJS.Timeout | undefined;
 
-async function runTrial(task: TrialTask): Promise<TrialReply> {
-  const data = await ready;
-  if (stopped) return { index: task.index, skipped: true };
+async function runTrial(sweep: number, task: TrialTask, encoded: Encoded | undefined): Promise<TrialReply> {
+  running = sweep;
   let model: tf.LayersModel | undefined;
   try {
+    await ready;
+    if (encoded !== undefined) {
+      if (data !== undefined) tf.dispose(data.tensors as unknown as tf.TensorContainer);
+      data = { sweep, tensors: decodeTensors(encoded) as TensorData };
+    }
+    if (stoppedSweep === sweep) return { index: task.index, skipped: true };
+    if (data?.sweep !== sweep) throw new Error(`trainlab: worker has no data for sweep ${sweep}`);
     model = await tf.models.modelFromJSON({ modelTopology: task.model.topology as tf.io.ModelJSON['modelTopology'] });
     const weights = task.model.weights.map((w) => tf.tensor(w.values, w.shape, w.dtype));
     model.setWeights(weights);
@@ -50,13 +52,16 @@ async function runTrial(task: TrialTask): Promise<TrialReply> {
     if (task.model.trainingConfig !== undefined) {
       (model as unknown as { loadTrainingConfig(c: unknown): void }).loadTrainingConfig(task.model.trainingConfig);
     }
-    const result = await trainModel(model, data, { ...(task.input as TrainingConfigInput), seed: task.seed }, { progress: false }, false);
+    const result = await trainModel(model, data.tensors, { ...(task.input as TrainingConfigInput), seed: task.seed }, { progress: false }, false);
     const { historyFrame: _frame, config: _config, ...plain } = result;
     return { index: task.index, result: plain };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     return { index: task.index, error: { name: e.name, message: e.message, stack: e.stack } };
   } finally {
+    running = undefined;
+    clearInterval(again);
+    again = undefined;
     if (model !== undefined) {
       disposeTrainingState(model);
       model.dispose();
@@ -64,13 +69,16 @@ async function runTrial(task: TrialTask): Promise<TrialReply> {
   }
 }
 
-port.on('message', (message: { cmd: 'trial'; task: TrialTask } | { cmd: 'stop' }) => {
+type Message = { cmd: 'trial'; sweep: number; task: TrialTask; data?: Encoded } | { cmd: 'stop'; sweep: number };
+
+port.on('message', (message: Message) => {
   if (message.cmd === 'stop') {
-    stopped = true;
+    stoppedSweep = message.sweep;
+    if (running !== message.sweep || again !== undefined) return;
     requestStop();
-    const again = setInterval(() => void requestStop(), 50);
+    again = setInterval(() => void requestStop(), 50);
     again.unref();
     return;
   }
-  void runTrial(message.task).then((reply) => port.postMessage(reply));
+  void runTrial(message.sweep, message.task, message.data).then((reply) => port.postMessage(reply));
 });

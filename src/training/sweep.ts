@@ -66,6 +66,12 @@ export interface SweepOptions {
   workers?: number;
   /** Modules each worker thread loads before its first trial, e.g. one registering custom layers with `tf.serialization.registerClass`. Defaults to none. */
   workerModules?: string[];
+  /**
+   * How long worker threads wait after a sweep for the next one, which then starts with
+   * them loaded and warm, in milliseconds. Waiting workers never keep a script from exiting,
+   * and a kernel that restarts takes them with it. `0` ends them with the sweep. Defaults to `30000`.
+   */
+  workerIdleMs?: number;
 }
 
 /** One row of the results table. */
@@ -98,6 +104,9 @@ export interface SweepResult {
   interrupted: boolean;
   durationMs: number;
 }
+
+/** How long a sweep's workers wait for the next sweep by default (ms). */
+const DEFAULT_WORKER_IDLE_MS = 30_000;
 
 type ModelFactory = (config: TrainingConfig) => tf.LayersModel | Promise<tf.LayersModel>;
 
@@ -264,6 +273,9 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
   if (typeof modelFactory !== 'function') problems.push(`modelFactory must be a function (config) => tf.LayersModel, received ${describe(modelFactory)}.`);
   if (problems.length > 0) throw new TrainingError('sweep', problems);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push(`options.seed must be a whole number, received ${describe(options.seed)}.`);
+  if (options.workerIdleMs !== undefined && !(Number.isFinite(options.workerIdleMs) && options.workerIdleMs >= 0)) {
+    problems.push(`options.workerIdleMs must be a number of milliseconds >= 0, received ${describe(options.workerIdleMs)}. Pass 0 to end the workers with the sweep.`);
+  }
   if (problems.length > 0) throw new TrainingError('sweep', problems);
   const s = space as Record<string, unknown>;
   const trials = s.strategy === 'random' ? randomTrials(space as RandomSpace) : gridTrials((s.strategy === 'grid' ? s.params : s) as GridSpace);
@@ -304,6 +316,7 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
         modelFactory,
         data,
         setSeed,
+        idleMs: options.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS,
         onRun: (run, done) => progress?.report(runLine(run), done, run.index),
       });
       stopWorkers = parallel.stop;

@@ -1,15 +1,19 @@
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { sweep, TrainingError, type SweepResult } from '../../src/training';
+import { closeSweepWorkers, sweepWorkerThreadIds } from '../../src/training/parallel';
 import { interruptHub, requestStop } from '../../src/util/interrupt';
 import { mlp, regressionData } from './helpers';
 
 const crashModule = path.resolve(__dirname, '..', 'fixtures', 'workers', 'crashLayer.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CrashOnCall } = require(crashModule) as { CrashOnCall: new (config: { crash: boolean }) => tf.layers.Layer };
+
+// Each test starts without the workers an earlier sweep left waiting.
+afterEach(closeSweepWorkers);
 
 /** OS threads of this process: a worker thread that outlives its sweep shows here. */
 function threads(): number {
@@ -38,6 +42,7 @@ test('sweep in 2 worker threads: same rows, runs, order, seeds and histories as 
     assert.equal(typeof parallel.runs[0].result?.historyFrame, 'function');
     assert.equal(parallel.runs[0].result?.config, parallel.runs[0].config);
     assert.equal(tf.memory().numTensors, tensors);
+    await closeSweepWorkers();
     assert.equal(threads(), before);
   } finally {
     tf.dispose([data.x, data.y]);
@@ -48,7 +53,9 @@ test('sweep in workers: progress shows each run as it finishes, counting up to t
   const data = regressionData(32);
   const shown: string[] = [];
   const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => (shown.push(String(chunk)), true)) as typeof process.stdout.write;
+  // Only sweep's lines: the test runner reports the previous test through this stream too.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    typeof chunk === 'string' && chunk.startsWith('Sweep: ') ? (shown.push(chunk), true) : original(chunk, ...rest)) as typeof process.stdout.write;
   try {
     await sweep(base, space, () => mlp(), data, { workers: 2, display: { inNotebook: false, show: () => ({ update: () => undefined }) } });
   } finally {
@@ -71,7 +78,7 @@ test('a worker that crashes mid-trial fails that trial with its exit code; the o
     return model;
   };
   try {
-    const result = await sweep(base, { learningRate: [0.01, 0.02, 0.03, 0.04] }, factory as never, data, { workers: 2, workerModules: [crashModule], progress: false });
+    const result = await sweep(base, { learningRate: [0.01, 0.02, 0.03, 0.04] }, factory as never, data, { workers: 2, workerModules: [crashModule], progress: false, workerIdleMs: 0 });
     assert.deepEqual(result.runs.map((r) => r.index), [0, 1, 2, 3]);
     assert.deepEqual(result.runs.map((r) => r.result?.end ?? null), ['completed', null, 'completed', 'completed']);
     assert.equal(result.runs[1].error?.message, 'run 1 failed: its worker thread exited with code 7 during the trial');
@@ -109,6 +116,7 @@ test('bad workers options throw at once, naming the value and the fix', async ()
     [{ workers: '2' }, /options\.workers must be a (whole )?number.*received '2'/],
     [{ workers: 2, callbacks: () => [] }, /options\.workers is 2 but the trials cannot run in worker threads: options\.callbacks are functions of this thread\. Pass workers: 1/],
     [{ workers: 2, workerModules: 'x.js' }, /options\.workerModules must be (a list of module paths|an array).*'x\.js'/],
+    [{ workers: 2, workerIdleMs: -1 }, /options\.workerIdleMs must be a number of milliseconds >= 0, received -1\. Pass 0 to end the workers with the sweep\./],
   ];
   try {
     for (const [options, message] of cases) {
@@ -152,7 +160,7 @@ test('the stop button stops a sweep in workers: running trials end at a batch ed
   const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
   try {
     const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
-    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display });
+    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0 });
     assert.equal(result.interrupted, true);
     assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
     assert.ok(result.runs.some((r) => r.result?.end === 'interrupted'), JSON.stringify(result.runs.map((r) => r.result?.end)));
@@ -164,4 +172,79 @@ test('the stop button stops a sweep in workers: running trials end at a batch ed
     hub.kernel = wasKernel;
     tf.dispose([data.x, data.y]);
   }
+});
+
+test('the next sweep reuses the warm workers (same threads, same rows as serially); idle, they end after workerIdleMs', async () => {
+  const data = regressionData(32);
+  const before = threads();
+  try {
+    const serial = await sweep(base, space, () => mlp(), data, { workers: 1, progress: false });
+    const first = await sweep(base, space, () => mlp(), data, { workers: 2, progress: false, workerIdleMs: 60_000 });
+    const ids = sweepWorkerThreadIds();
+    assert.equal(ids.length, 2);
+    assert.equal(threads(), before + 2);
+    // Other data in the next sweep: each worker gets it with its first trial of that sweep.
+    const other = regressionData(48, 2);
+    try {
+      const serialOther = await sweep(base, space, () => mlp(), other, { workers: 1, progress: false });
+      const second = await sweep(base, space, () => mlp(), other, { workers: 2, progress: false, workerIdleMs: 300 });
+      assert.deepEqual(sweepWorkerThreadIds(), ids);
+      assert.deepEqual(rowsOf(first), rowsOf(serial));
+      assert.deepEqual(rowsOf(second), rowsOf(serialOther));
+    } finally {
+      tf.dispose([other.x, other.y]);
+    }
+    for (let waited = 0; threads() !== before && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(threads(), before);
+    assert.deepEqual(sweepWorkerThreadIds(), []);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('a sweep that asks for fewer workers shrinks the pool; one after a stopped sweep runs every trial', async () => {
+  const data = regressionData(32);
+  const before = threads();
+  const hub = interruptHub();
+  const wasKernel = hub.kernel;
+  hub.kernel = true;
+  const original = console.log;
+  console.log = () => undefined;
+  try {
+    const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
+    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06] };
+    const stopped = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 3, display });
+    assert.equal(stopped.interrupted, true);
+    assert.equal(sweepWorkerThreadIds().length, 3);
+    const next = await sweep(base, space, () => mlp(), data, { workers: 2, progress: false });
+    assert.equal(next.interrupted, false);
+    assert.deepEqual(next.runs.map((r) => r.result?.end), ['completed', 'completed', 'completed', 'completed']);
+    assert.equal(sweepWorkerThreadIds().length, 2);
+  } finally {
+    console.log = original;
+    hub.kernel = wasKernel;
+    await closeSweepWorkers();
+    tf.dispose([data.x, data.y]);
+  }
+  for (let waited = 0; threads() !== before && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(threads(), before);
+});
+
+test('waiting workers do not keep a script from exiting', async () => {
+  const script = `
+    const tf = require('@tensorflow/tfjs');
+    const { sweep } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'training'))});
+    const x = tf.randomNormal([32, 2], 0, 1, 'float32', 1), y = tf.randomNormal([32, 1], 0, 1, 'float32', 2);
+    const mlp = () => tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+    sweep({ epochs: 2, batchSize: 16, loss: 'meanSquaredError' }, { learningRate: [0.01, 0.02] }, mlp, { x, y }, { workers: 2, progress: false })
+      .then((r) => { console.log('runs', r.runs.length); globalThis.started = Date.now(); });
+  `;
+  const { execFile } = await import('child_process');
+  const started = Date.now();
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '..', '..'), timeout: 25_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  assert.match(out, /runs 2/);
+  // The default wait is 30 s: a script held open by its workers would be killed by the timeout above.
+  assert.ok(Date.now() - started < 25_000);
 });
