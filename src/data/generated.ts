@@ -57,6 +57,13 @@ export type RegressionData = LabeledData & {
 export interface RandomLabelsOptions {
   /** Seed of the generator. Defaults to 0. */
   seed?: number;
+  /**
+   * Label noise: the fraction (0 to 1) of rows, chosen at random, whose class is changed to
+   * another class (uniform among the others); the other rows keep their label. Exactly
+   * `Math.round(fraction · rows)` labels end up wrong. Classification data only. Defaults to
+   * undefined: every row gets a uniformly random class (about 1/k of them stay right by chance).
+   */
+  fraction?: number;
 }
 
 function checkCount(where: string, field: string, value: number, min: number): void {
@@ -225,15 +232,24 @@ export function regression(options: RegressionOptions = {}): RegressionData {
 /**
  * The same inputs with targets that carry no information, for the memorisation
  * experiment (Zhang et al. 2017): classification data get a uniformly random class per
- * row (in the same encoding), regression data get their targets shuffled. The result owns
- * new tensors; `data` is left as it was.
+ * row (in the same encoding), regression data get their targets shuffled. With
+ * `fraction`, only that share of the labels is changed, each to a wrong class: label noise.
+ * The result owns new tensors; `data` is left as it was.
  */
 export function randomLabels<D extends XY>(data: D, options: RandomLabelsOptions = {}): D {
-  checkDataOptions('datasets.randomLabels', options);
-  const rng = seededRng(options.seed ?? 0, 'datasets.randomLabels');
+  const where = 'datasets.randomLabels';
+  checkDataOptions(where, options);
+  const { fraction } = options;
+  if (fraction !== undefined && !(fraction >= 0 && fraction <= 1)) {
+    throw new DataError(`${where}: fraction is the share of labels changed and must be between 0 and 1, received ${String(fraction)}. Pass e.g. fraction: 0.2 (a fifth of the labels wrong).`);
+  }
+  const rng = seededRng(options.seed ?? 0, where);
   const labelled = data as Partial<LabeledData> & XY;
   const rows = data.y.shape[0] ?? 0;
   const isClassification = labelled.task === 'classification' || (labelled.task === undefined && data.y.rank === 2 && (data.y.shape[1] ?? 0) > 1);
+  if (!isClassification && fraction !== undefined) {
+    throw new DataError(`${where}: fraction changes class labels, but this data has a regression target. Leave fraction out to shuffle the targets, or pass classification data.`);
+  }
   if (!isClassification) {
     const order = permutation(rows, rng);
     const y = tf.tidy(() => tf.gather(data.y, tf.tensor1d(order, 'int32')));
@@ -242,7 +258,15 @@ export function randomLabels<D extends XY>(data: D, options: RandomLabelsOptions
   const oneHot = data.y.rank === 2 && data.y.shape[1]! > 1;
   const named = labelled.classes !== undefined && labelled.classes.length > 0 ? labelled.classes.length : undefined;
   const numClasses = named ?? (oneHot ? data.y.shape[1]! : Math.max(...classIndices(data.y)) + 1);
-  const labels = Array.from({ length: rows }, () => Math.floor(rng() * numClasses));
+  let labels: number[];
+  if (fraction === undefined) {
+    labels = Array.from({ length: rows }, () => Math.floor(rng() * numClasses));
+  } else {
+    if (numClasses < 2) throw new DataError(`${where}: fraction needs at least 2 classes to change a label to another, found ${numClasses}.`);
+    labels = classIndices(data.y);
+    // Another class uniformly: an offset of 1..k-1 from the true one.
+    for (const i of permutation(rows, rng).slice(0, Math.round(fraction * rows))) labels[i] = (labels[i] + 1 + Math.floor(rng() * (numClasses - 1))) % numClasses;
+  }
   const y = oneHot
     ? tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat())
     : tf.tensor(labels, data.y.shape, 'float32');

@@ -15,7 +15,7 @@ export const DATA_SCHEMAS = {
   'datasets.circles': z.strictObject({ ...generated, target, noise: num.optional(), factor: num.optional() }),
   'datasets.xor': z.strictObject({ ...generated, target, noise: num.optional() }),
   'datasets.regression': z.strictObject({ ...generated, fn: fn.optional(), range: z.tuple([num, num]).optional(), noise: num.optional(), outliers: num.optional(), outlierScale: num.optional() }),
-  'datasets.randomLabels': z.strictObject({ seed: num.optional() }),
+  'datasets.randomLabels': z.strictObject({ seed: num.optional(), fraction: num.optional() }),
   'datasets.load': z.strictObject({ missing: z.enum(['drop', 'impute']).optional(), oneHotCategorical: z.boolean().optional(), target }),
   'datasets.fromCSV': z.strictObject({ ...stream, label: z.string(), features: z.array(z.string()).optional(), classes: z.array(z.string()).optional(), target: z.enum(['value', 'index', 'oneHot']).optional(), numClasses: num.optional(), delimiter: z.string().length(1).optional(), chunkBytes: num.optional() }),
   'datasets.fromArrays': z.strictObject(stream),

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { datasets } from '../../src';
-import type { LabeledData } from '../../src';
+import type { LabeledData, XY } from '../../src';
+import { DataError } from '../../src/data/errors';
+import { classIndices } from '../../src/data/types';
 
 before(async () => {
   await useBackend('cpu', { quiet: true });
@@ -122,6 +124,56 @@ describe('datasets.randomLabels', () => {
     assert.ok(agree > 50 && agree < 150, `about a third of labels agree by chance, got ${agree}`);
     tf.dispose([r1, r2]);
     assert.equal(d.x.isDisposed, false);
+    tf.dispose(d);
+  });
+
+  it('fraction changes exactly that share of labels, each to another class, seeded, in the same encoding', () => {
+    const cases: Array<[string, () => LabeledData, number, number]> = [
+      ['spirals one-hot, 3 classes', () => datasets.spirals({ n: 300, seed: 1 }), 0.2, 60],
+      ['moons as indices', () => datasets.moons({ n: 101, seed: 1, target: 'index' }), 0.3, 30],
+      ['circles, none', () => datasets.circles({ n: 40, seed: 1 }), 0, 0],
+      ['xor, all', () => datasets.xor({ n: 50, seed: 3 }), 1, 50],
+    ];
+    for (const [name, make, fraction, wrong] of cases) {
+      const d = make();
+      const before = tf.memory().numTensors;
+      const r1 = datasets.randomLabels(d, { fraction, seed: 7 });
+      const r2 = datasets.randomLabels(d, { fraction, seed: 7 });
+      assert.equal(tf.memory().numTensors, before + 4, `${name}: tensors`);
+      assert.deepEqual(r1.y.shape, d.y.shape, name);
+      assert.equal(r1.target, d.target, name);
+      const truth = classIndices(d.y);
+      const noisy = classIndices(r1.y);
+      assert.equal(noisy.filter((c, i) => c !== truth[i]).length, wrong, `${name}: wrong labels`);
+      assert.ok(noisy.every((c) => c >= 0 && c < d.classes.length), `${name}: classes in range`);
+      assert.deepEqual(Array.from(r1.y.dataSync()), Array.from(r2.y.dataSync()), `${name}: seeded`);
+      tf.dispose([d, r1, r2]);
+    }
+  });
+
+  it('fraction: wrong classes are spread over the other classes', () => {
+    const d = datasets.spirals({ n: 300, classes: 3, seed: 2, target: 'index' });
+    const r = datasets.randomLabels(d, { fraction: 1, seed: 3 });
+    const truth = classIndices(d.y);
+    const offsets = classIndices(r.y).map((c, i) => (c - truth[i] + 3) % 3);
+    const ones = offsets.filter((o) => o === 1).length;
+    assert.ok(ones > 120 && ones < 180, `about half move by one class, got ${ones}`);
+    tf.dispose([d, r]);
+  });
+
+  it('fraction: out of range or on regression data is a DataError naming the fix', () => {
+    const cases: Array<[() => LabeledData | XY, RegExp]> = [
+      [() => datasets.moons({ n: 10 }), /^datasets\.randomLabels: fraction is the share of labels changed and must be between 0 and 1, received 1\.5\. Pass e\.g\. fraction: 0\.2/],
+      [() => datasets.regression({ n: 10 }), /^datasets\.randomLabels: fraction changes class labels, but this data has a regression target\./],
+    ];
+    for (const [make, message] of cases) {
+      const d = make();
+      const fraction = 'task' in d && d.task === 'regression' ? 0.5 : 1.5;
+      assert.throws(() => datasets.randomLabels(d, { fraction }), (e: unknown) => e instanceof DataError && message.test(e.message));
+      tf.dispose(d);
+    }
+    const d = datasets.moons({ n: 10 });
+    assert.throws(() => datasets.randomLabels(d, { fractoin: 0.2 } as never), /fractoin.*Did you mean 'fraction'/s);
     tf.dispose(d);
   });
 
