@@ -3,12 +3,14 @@
 // npm run tutorials [-- NAME ...] or trainlab tutorials [NAME ...] — executes the notebooks
 // in notebooks/ headless through Jupyter's own client with the trainlab kernel; writes each
 // executed .ipynb and an .html export to build/notebooks/. A failing cell fails the
-// command, naming notebook and cell.
+// command, naming notebook and cell. With --publish, each executed notebook is also saved
+// back into notebooks/ with its outputs and charts as pictures (see publish.js).
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const { ROOT, privateJupyterPath } = require('./kernelspec');
 const { HOW_TO_GET, findPython } = require('./jupyter');
+const { publish } = require('./publish');
 
 const NOTEBOOKS = path.join(ROOT, 'notebooks');
 const OUT = path.join(ROOT, 'build', 'notebooks');
@@ -57,7 +59,14 @@ function executeNotebook(python, file, { jupyterPath, outDir = OUT, timeout = 60
 }
 
 /** Runs the notebooks whose names contain one of `filters` (all when empty); exits 1 on failure. */
-async function main(filters = process.argv.slice(2)) {
+async function main(args = process.argv.slice(2)) {
+  const publishing = args.includes('--publish');
+  const filters = args.filter((a) => a !== '--publish');
+  const unknown = filters.filter((a) => a.startsWith('-'));
+  if (unknown.length > 0) {
+    console.error(`tutorials: unknown option ${unknown.join(', ')}. Options: --publish (save executed notebooks with their outputs into notebooks/).`);
+    process.exit(1);
+  }
   const python = findPython();
   if (python === undefined) {
     console.error(`tutorials: no Python that can import nbclient and nbconvert was found.\n${HOW_TO_GET}`);
@@ -70,6 +79,10 @@ async function main(filters = process.argv.slice(2)) {
     console.log(`[${i + 1}/${files.length}] ${file}`);
     const result = await executeNotebook(python, path.join(NOTEBOOKS, file), { jupyterPath });
     console.log(`    ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)}s`);
+    if (result.ok && publishing) {
+      const bytes = await publish(result.ipynb, path.join(NOTEBOOKS, file));
+      console.log(`    published notebooks/${file} (${(bytes / 1024 / 1024).toFixed(2)} MB, charts as pictures)`);
+    }
     results.push(result);
   }
   const failed = results.filter((r) => !r.ok);

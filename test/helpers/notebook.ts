@@ -124,10 +124,21 @@ export function chartOutputs(nb: ExecutedNotebook): Output[] {
   return outputsOf(nb).filter((o) => o.data !== undefined && PLOTLY_MIME in o.data);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const publisher = require('../../scripts/publish') as { figureOf(output: Output): unknown; figureTitle(figure: unknown): string };
+
+/** Per code cell, the titles of the charts it drew, in order (shown, live and published charts alike). */
+export function chartTitlesByCell(cells: Cell[]): string[][] {
+  return cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => (c.outputs ?? []).filter((o) => o.output_type !== 'stream' && o.output_type !== 'error').map(publisher.figureOf).filter((f) => f !== undefined).map(publisher.figureTitle));
+}
+
 /**
  * Runs `notebooks/<name>.ipynb` and checks what every tutorial must satisfy: no cell
- * ends in an error, at least `minCharts` charts, an executed file under 6 MB. Returns the
- * notebook and what it reported.
+ * ends in an error, at least `minCharts` charts, an executed file under 6 MB, and the same
+ * charts cell by cell as the published copy in notebooks/ (else that copy is stale:
+ * `npm run tutorials -- --publish <name>`). Returns the notebook and what it reported.
  */
 export async function runTutorial<T>(name: string, minCharts: number): Promise<{ nb: ExecutedNotebook; observed: T }> {
   const nb = await runNotebook(path.join(ROOT, 'notebooks', `${name}.ipynb`));
@@ -136,5 +147,7 @@ export async function runTutorial<T>(name: string, minCharts: number): Promise<{
   const charts = chartOutputs(nb).length;
   assert.ok(charts >= minCharts, `${name}: expected at least ${minCharts} charts, found ${charts}`);
   assert.ok(sizeOf(nb) < 6 * 1024 * 1024, `${name}: executed notebook is ${sizeOf(nb)} bytes`);
+  const published = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8')) as { cells: Cell[] };
+  assert.deepEqual(chartTitlesByCell(published.cells), chartTitlesByCell(nb.cells), `${name}: the published notebook shows other charts than a fresh run: run \`npm run tutorials -- --publish ${name}\``);
   return { nb, observed: observationsOf<T>(nb) };
 }
