@@ -33,6 +33,8 @@ export type { TerminateOnNaNOptions, CsvLoggerOptions, ModelCheckpointOptions, P
 // Regularization and augmentation
 export { applyRegularization, regularizationPenalty, setDropoutRate, gaussianNoise, mixup, randomFlip, randomShift, RegularizationError } from './regularization';
 export type { WeightPenalty, RegularizationReport, GaussianNoiseOptions, MixupOptions, RandomFlipOptions, RandomShiftOptions } from './regularization';
+export { augmentations } from './regularization';
+export type { Augmentation, AugmentBatch, FlipAugmentOptions, ShiftAugmentOptions, NoiseAugmentOptions, MixupAugmentOptions } from './regularization';
 
 // Training, LR range test, sweeps
 export { train, disposeTrainingState, isTraining, stopTraining, TrainingError } from './training';

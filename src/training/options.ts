@@ -18,6 +18,7 @@ export const TRAINING_OPTION_SCHEMAS = {
     progress: z.union([z.boolean(), CALLBACK_SCHEMAS.progressBar]).optional(),
     stopOnNaN: z.boolean().optional(),
     onBusy: z.enum(['stop', 'wait']).optional(),
+    augment: (fn as unknown as z.ZodType<NonNullable<TrainOptions['augment']>>).optional(),
   }),
   findLearningRate: z.strictObject({
     startLR: num.optional(),

@@ -22,6 +22,8 @@ import { ErrorLatch } from './latch';
 import { trainingOptionIssues } from './options';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';
+import { augmentProblems, fitAugmented } from './augment';
+import type { Augmentation } from '../regularization/batch';
 
 type AnyCallback = tf.CustomCallbackArgs | InstanceType<typeof tf.Callback> | { setModel(model: unknown): void; onEpochEnd?: unknown };
 
@@ -47,6 +49,15 @@ export interface TrainOptions {
    * finish first. Two fits never run on one model at once. Defaults to `'stop'`.
    */
   onBusy?: OnBusy;
+  /**
+   * Augments every training batch of every epoch: a function from a batch `{x, y}` of
+   * tensors to an augmented `{x, y}` (ready-made: `augmentations.flip()`, `.shift()`,
+   * `.noise({stddev})`, `.mixup()`, `.chain(...)`). The rows are shuffled each epoch
+   * (seeded by `config.seed`), the validation rows never augmented, and each batch's tensors
+   * disposed after its step. Tensor data `{x, y}` with one input and one output only.
+   * Defaults to none.
+   */
+  augment?: Augmentation;
 }
 
 /** What `train` knows about a model between calls: how it compiled it, and the run so far. */
@@ -161,6 +172,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   const sparse = sparseOutputs.some((v) => v);
   if (keep) problems.push(...contradictions(model, cfg, given, state?.optimizer === model.optimizer ? state?.signature : undefined, losses));
   problems.push(...classWeightProblems(model, cfg));
+  problems.push(...augmentProblems(options?.augment, data));
   if (streamed) {
     problems.push(...(await datasetProblems(model, data, sparseOutputs, losses.map((l) => l.loss))));
     if (cfg.validationSplit !== undefined) problems.push('validationSplit cannot split a streamed dataset. Pass data.validation (a dataset) or config.validationData instead.');
@@ -292,6 +304,14 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
           classWeight: cfg.classWeight as tf.ClassWeight | tf.ClassWeightMap | undefined,
           batchesPerEpoch: data.batchesPerEpoch,
           validationData: data.validation ?? (cfg.validationData as [tf.Tensor, tf.Tensor] | undefined),
+          callbacks: latched,
+          verbose: 0,
+        })
+      : options.augment !== undefined
+      ? await fitAugmented(model, data.x as tf.Tensor, data.y as tf.Tensor, cfg, options.augment, {
+          epochs: initialEpoch + cfg.epochs,
+          initialEpoch,
+          classWeight: cfg.classWeight as tf.ClassWeight | tf.ClassWeightMap | undefined,
           callbacks: latched,
           verbose: 0,
         })
