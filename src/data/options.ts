@@ -14,6 +14,7 @@ export const DATA_SCHEMAS = {
   'datasets.moons': z.strictObject({ ...generated, target, noise: num.optional() }),
   'datasets.circles': z.strictObject({ ...generated, target, noise: num.optional(), factor: num.optional() }),
   'datasets.xor': z.strictObject({ ...generated, target, noise: num.optional() }),
+  'datasets.shapes': z.strictObject({ ...generated, target, size: num.optional(), classes: z.array(z.string()).optional(), noise: num.optional() }),
   'datasets.regression': z.strictObject({ ...generated, fn: fn.optional(), range: z.tuple([num, num]).optional(), noise: num.optional(), outliers: num.optional(), outlierScale: num.optional() }),
   'datasets.randomLabels': z.strictObject({ seed: num.optional(), fraction: num.optional() }),
   'datasets.load': z.strictObject({ missing: z.enum(['drop', 'impute']).optional(), oneHotCategorical: z.boolean().optional(), target }),
