@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { showValue } from '../util/errors';
@@ -113,7 +114,8 @@ function writeDirAtomically(component: string, dir: string, files: Array<[string
   const target = path.resolve(dir);
   checkCheckpointTarget(component, target);
   makeDirs(component, path.dirname(target));
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+  // Not Math.random: train seeds it, and a checkpoint must not change a seeded run's shuffles.
+  const temp = `${target}.tmp-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`;
   const previous = previousDir(target);
   try {
     fs.mkdirSync(temp);

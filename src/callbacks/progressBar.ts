@@ -59,7 +59,10 @@ export class ProgressBar extends GuardedCallback {
   private epochStart = 0;
   private lastDraw = -Infinity;
   private epoch = 0;
+  /** The fit's last epoch number (tfjs `params.epochs`: initialEpoch + the epochs asked for). */
   private epochs = 1;
+  /** tfjs `params.initialEpoch`: where a continued fit begins. */
+  private initialEpoch = 0;
   private steps: number | undefined;
   private completedEpochMs: number[] = [];
   private lastLine = '';
@@ -92,6 +95,11 @@ export class ProgressBar extends GuardedCallback {
     this.now = options.now ?? Date.now;
   }
 
+  /** Epochs this fit was asked for. */
+  private get plannedEpochs(): number {
+    return Math.max(1, this.epochs - this.initialEpoch);
+  }
+
   private get inNotebook(): boolean {
     return this.display !== undefined && this.display.inNotebook;
   }
@@ -99,6 +107,7 @@ export class ProgressBar extends GuardedCallback {
   override async onTrainBegin(): Promise<void> {
     const params = this.params ?? {};
     this.epochs = typeof params['epochs'] === 'number' ? params['epochs'] : 1;
+    this.initialEpoch = typeof params['initialEpoch'] === 'number' ? params['initialEpoch'] : 0;
     const steps = params['steps'];
     const samples = params['samples'];
     const batchSize = params['batchSize'];
@@ -155,15 +164,15 @@ export class ProgressBar extends GuardedCallback {
     if (this.failed) return;
     const done = this.epochLogs.length;
     const stopped = (this.model as { stopTraining?: boolean } | undefined)?.stopTraining === true;
-    this.finish(done >= this.epochs ? 'Done' : stopped ? 'Stopped early (a callback or the stop button set stopTraining)' : 'Stopped');
+    this.finish(done >= this.plannedEpochs ? 'Done' : stopped ? 'Stopped early (a callback or the stop button set stopTraining)' : 'Stopped');
   }
 
   /** Ends the output with the summary line (notebook: the last epoch lines and it; terminal: one more line). */
   private finish(verdict: string): void {
-    this.summary = summaryLine({ epochs: this.epochLogs.length, plannedEpochs: this.epochs, elapsedMs: this.now() - this.trainStart, epochLogs: this.epochLogs, verdict, modes: modelMetricModes(this.model) });
+    this.summary = summaryLine({ epochs: this.epochLogs.length, plannedEpochs: this.plannedEpochs, initialEpoch: this.initialEpoch, elapsedMs: this.now() - this.trainStart, epochLogs: this.epochLogs, verdict, modes: modelMetricModes(this.model) });
     if (this.inNotebook && this.display !== undefined) {
       const lines = [...this.epochLines.slice(-5), this.summary];
-      const value = Math.min(1, this.epochLogs.length / Math.max(1, this.epochs));
+      const value = Math.min(1, this.epochLogs.length / Math.max(1, this.plannedEpochs));
       const bar = `<progress value="${value.toFixed(4)}" max="1" style="width:300px"></progress> ${(value * 100).toFixed(0)}%`;
       const html = `<div class="trainlab-progress" style="font-family:monospace;font-size:12px">${bar}${lines.map((l, i) => `<div${i === lines.length - 1 ? ' style="font-weight:bold"' : ''}>${escapeHtml(l)}</div>`).join('')}</div>`;
       const bundle = { 'text/plain': [...this.epochLines, this.summary].join('\n'), 'text/html': html };
@@ -218,8 +227,10 @@ export function formatDuration(ms: number): string {
 export interface SummaryInput {
   /** Epochs that finished. */
   epochs: number;
-  /** Epochs asked for. */
+  /** Epochs asked for (in this call: a continued fit counts from its `initialEpoch`). */
   plannedEpochs: number;
+  /** The epoch index (0-based) the fit began at: tfjs's `initialEpoch`. Defaults to 0. */
+  initialEpoch?: number;
   elapsedMs: number;
   /** Logs of each finished epoch. */
   epochLogs: readonly NumericLogs[];
@@ -235,7 +246,10 @@ export interface SummaryInput {
  * Best values are given for metrics whose direction is known (loss-like: lowest, accuracy-like: highest).
  */
 export function summaryLine(input: SummaryInput): string {
-  const parts = [`${input.verdict}: ${input.epochs}/${input.plannedEpochs} epoch${input.plannedEpochs === 1 ? '' : 's'} in ${formatDuration(input.elapsedMs)}`];
+  const first = input.initialEpoch ?? 0;
+  // A continued fit also says which epochs it ran, counted from 1 as the epoch lines are.
+  const span = first > 0 && input.epochs > 0 ? ` (epochs ${first + 1}–${first + input.epochs})` : '';
+  const parts = [`${input.verdict}: ${input.epochs}/${input.plannedEpochs} epoch${input.plannedEpochs === 1 ? '' : 's'}${span} in ${formatDuration(input.elapsedMs)}`];
   const last = input.epochLogs[input.epochLogs.length - 1];
   if (last !== undefined) {
     const keys = Object.keys(last).filter((k) => k !== 'lr' && k !== 'batch' && k !== 'size');
@@ -250,7 +264,7 @@ export function summaryLine(input: SummaryInput): string {
         if (typeof v !== 'number' || !Number.isFinite(v)) return;
         if (at < 0 || (mode === 'min' ? v < input.epochLogs[at][k] : v > input.epochLogs[at][k])) at = i;
       });
-      if (at >= 0) best.push(`${k} ${formatMetric(input.epochLogs[at][k])} (epoch ${at + 1})`);
+      if (at >= 0) best.push(`${k} ${formatMetric(input.epochLogs[at][k])} (epoch ${first + at + 1})`);
     }
     if (best.length > 0) parts.push(`best ${best.join(', ')}`);
   }

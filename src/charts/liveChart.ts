@@ -112,7 +112,9 @@ export class LiveChart extends GuardedCallback {
   figure(final = false, note = ''): Figure {
     const title = this.options.title ?? 'Training';
     const epochs = typeof this.params?.epochs === 'number' ? (this.params.epochs as number) : undefined;
-    const status = final ? note : ` — epoch ${this.rows.length}${epochs !== undefined ? `/${epochs}` : ''}`;
+    // A continued fit (tfjs initialEpoch) numbers its epochs on, as the progress lines do.
+    const first = typeof this.params?.initialEpoch === 'number' ? (this.params.initialEpoch as number) : 0;
+    const status = final ? note : ` — epoch ${first + this.rows.length}${epochs !== undefined ? `/${epochs}` : ''}`;
     const extra: Trace[] = [];
     if (this.batchPoints.length > 0) {
       const step = Math.ceil(this.batchPoints.length / MAX_BATCH_POINTS);
@@ -126,14 +128,14 @@ export class LiveChart extends GuardedCallback {
       placeLegendBelow(layout, extra.map((t) => t.name ?? ''));
       return { data: extra, layout, config: { responsive: true, displaylogo: false } };
     }
-    const rows = known.map((r, i) => ({ ...r, epoch: i }));
+    const rows = known.map((r, i) => ({ ...r, epoch: first + i }));
     const metrics = this.availableMetrics(rows);
     const fig = lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final }, extra, this.legendNames(rows, metrics));
     // The x axis spans the planned epochs from the first frame, so it does not rescale as points
     // arrive; the final figure spans the epochs run (the same for a run that completed, not
     // squeezed into the left edge for one stopped early).
-    const span = final ? Math.max(1, this.rows.length) : Math.max(epochs ?? 0, this.rows.length);
-    if (epochs !== undefined && fig.layout.xaxis !== undefined) fig.layout.xaxis.range = [0.5, span + 0.5];
+    const span = final ? first + Math.max(1, this.rows.length) : Math.max(epochs ?? 0, first + this.rows.length);
+    if (epochs !== undefined && fig.layout.xaxis !== undefined) fig.layout.xaxis.range = [first + 0.5, span + 0.5];
     // No points yet: empty panels from 0 to 1 rather than Plotly's arbitrary -1 to 4.
     if (this.rows.length === 0) for (const [key, axis] of Object.entries(fig.layout)) if (/^yaxis\d*$/.test(key) && (axis as Axis).type !== 'log') (axis as Axis).range = [0, 1];
     return fig;

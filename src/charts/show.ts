@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -45,7 +46,8 @@ function slug(text: string): string {
 export function writeChartFile(fig: Figure, dir: string = path.join(os.tmpdir(), 'trainlab-charts')): string {
   fs.mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(dir, `${slug(titleText(fig))}-${stamp}-${Math.random().toString(36).slice(2, 6)}.html`);
+  // Not Math.random: a seeded train may be running, and drawing a chart must not change its draws.
+  const file = path.join(dir, `${slug(titleText(fig))}-${stamp}-${randomBytes(3).toString('hex')}.html`);
   fs.writeFileSync(file, standalonePage(fig));
   return file;
 }

@@ -150,3 +150,22 @@ test('errors: missing path, unknown placeholder, missing checkpoint', async () =
   assert.throws(() => formatPath('c-{val_acc}', 0, { loss: 1 }), /modelCheckpoint: path placeholder \{val_acc\} names no log key; available: epoch, loss/);
   await assert.rejects(loadCheckpoint(path.join(tempDir(), 'nothing')), /loadCheckpoint: no checkpoint at '.*nothing' \(expected model.json and weights.bin there\)/);
 });
+
+test('modelCheckpoint leaves a seeded train unchanged: the same losses with and without it (it draws no Math.random)', async () => {
+  await tf.setBackend('cpu');
+  const { train } = await import('../../src/training');
+  const x = tf.randomNormal([64, 3], 0, 1, 'float32', 7);
+  const y = tf.randomNormal([64, 1], 0, 1, 'float32', 8);
+  const losses = async (callbacks: Array<InstanceType<typeof tf.Callback>>) => {
+    const model = tinyModel();
+    fillWeights(model, 0.1);
+    // Shuffling draws from Math.random, which train seeds: an extra draw would reorder the batches.
+    const run = await train(model, { x, y }, { epochs: 4, batchSize: 8, seed: 3 }, { progress: false, callbacks });
+    model.dispose();
+    return run.history.map((r) => r.loss);
+  };
+  const without = await losses([]);
+  const withCheckpoint = await losses([modelCheckpoint({ path: path.join(tempDir(), 'every-{epoch}') })]);
+  assert.deepEqual(withCheckpoint, without);
+  tf.dispose([x, y]);
+});

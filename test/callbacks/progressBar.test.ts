@@ -138,6 +138,11 @@ const summaryCases: Array<[Parameters<typeof summaryLine>[0], string]> = [
     { epochs: 2, plannedEpochs: 2, elapsedMs: 100, verdict: 'Done', epochLogs: [{ loss: 0.5, myScore: 2 }, { loss: 0.3, myScore: 1 }], modes: { myScore: 'max' } },
     'Done: 2/2 epochs in 0.1s · final loss 0.3000, myScore 1.0000 · best loss 0.3000 (epoch 2), myScore 2.0000 (epoch 1)',
   ],
+  // A continued fit (initialEpoch 32, 5 more epochs): its own count, which epochs, true epoch numbers.
+  [
+    { epochs: 5, plannedEpochs: 5, initialEpoch: 32, elapsedMs: 100, verdict: 'Done', epochLogs: [{ loss: 0.5 }, { loss: 0.3 }, { loss: 0.4 }, { loss: 0.45 }, { loss: 0.41 }] },
+    'Done: 5/5 epochs (epochs 33–37) in 0.1s · final loss 0.4100 · best loss 0.3000 (epoch 34)',
+  ],
 ];
 for (const [input, expected] of summaryCases) {
   test(`summaryLine → ${expected}`, () => {
@@ -161,4 +166,25 @@ test('progressBar: a fit stopped by earlyStopping ends with "Stopped early"', as
   await bar.onTrainEnd();
   assert.equal(bar.summary, 'Stopped early (a callback or the stop button set stopTraining): 1/5 epochs in 0.1s · final loss 0.5000');
   assert.ok(String(display.updates[display.updates.length - 1]['text/plain']).endsWith(bar.summary));
+});
+
+test('progressBar on a continued fit (tfjs initialEpoch) ends "Done" with this call\'s epochs, numbered as the epoch lines are', async () => {
+  await tf.setBackend('cpu');
+  const display = new FakeDisplay();
+  const clock = { t: 0 };
+  const bar = progressBar({ display, now: () => clock.t });
+  bar.setModel(tinyModel());
+  // What tfjs passes for fit({initialEpoch: 32, epochs: 37}): five epochs, numbered 32..36.
+  bar.setParams({ epochs: 37, initialEpoch: 32, samples: 10, batchSize: 10 });
+  await bar.onTrainBegin();
+  for (let e = 32; e < 37; e++) {
+    await bar.onEpochBegin(e);
+    clock.t += 10;
+    await bar.onEpochEnd(e, { loss: 1 / e });
+  }
+  await bar.onTrainEnd();
+  assert.match(bar.summary, /^Done: 5\/5 epochs \(epochs 33–37\) in 0\.1s · final loss 0\.0278 · best loss 0\.0278 \(epoch 37\)$/);
+  const last = display.updates[display.updates.length - 1];
+  assert.match(String(last['text/plain']), /^Epoch 33\/37 /);
+  assert.match(String(last['text/html']), /<progress value="1.0000"/);
 });

@@ -265,3 +265,22 @@ test('liveChart: a fit stopped early ends on a figure that spans the epochs run,
   await cb.onTrainEnd();
   assert.deepEqual(figureIn(chart.history[chart.history.length - 1]).layout.xaxis.range, [0.5, 3.5]);
 });
+
+test('liveChart on a continued fit (tfjs initialEpoch) numbers its epochs on: x values, title and axis start at the first epoch run', async () => {
+  const d = new FakeDisplay();
+  const cb = liveChart({ display: d, updateEveryMs: 0 });
+  // What tfjs passes for fit({initialEpoch: 32, epochs: 37}).
+  cb.setParams({ epochs: 37, initialEpoch: 32, metrics: ['loss'] });
+  await cb.onTrainBegin();
+  const [chart, updater] = d.outputs;
+  for (let e = 32; e < 35; e++) {
+    await cb.onEpochBegin(e);
+    await cb.onEpochEnd(e, { loss: 1 / e });
+  }
+  const live = figureIn(updater.history[updater.history.length - 1]) as ReturnType<typeof figureIn> & { data: Array<{ name: string; x: number[] }> };
+  assert.match(live.layout.title.text, /epoch 35\/37/);
+  assert.deepEqual(live.data.find((t) => t.name === 'loss')?.x, [33, 34, 35]);
+  assert.deepEqual(live.layout.xaxis.range, [32.5, 37.5], 'live frames span the epochs this call plans');
+  await cb.onTrainEnd();
+  assert.deepEqual(figureIn(chart.history[chart.history.length - 1]).layout.xaxis.range, [32.5, 35.5], 'the final figure spans the epochs run');
+});
