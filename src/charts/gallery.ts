@@ -16,6 +16,7 @@ import { lossCurves } from './lossCurves';
 import { lossSurface } from './lossSurface';
 import { lrFinder } from './lrFinder';
 import { scalingPlot } from './scaling';
+import { slider } from './slider';
 import { sweepResults } from './sweepResults';
 import { timingBars } from './timingBars';
 import type { Figure } from './types';
@@ -141,6 +142,15 @@ export function galleryCases(): GalleryCase[] {
       xTitle: 'weight 1',
       yTitle: 'weight 2',
     }),
+  );
+  add('slider', 'typical: 4 learning rates, loss and val_loss', () =>
+    slider([0.001, 0.01, 0.1, 1].map((lr, i) => ({ value: lr, run: history(20, { seed: i + 2, scale: [2, 1, 0.5, 1.5][i], acc: false }) })), { setting: 'learning rate', active: 1 }),
+  );
+  add('slider', '12 long labels, a diverged run, 1 epoch each, log scale', () =>
+    slider(
+      Array.from({ length: 12 }, (_, i) => ({ value: `${LONG} #${i + 1}`, run: history(1, { seed: i + 3, scale: 1 + i, nanFrom: i === 4 ? 0 : undefined, acc: false }) })),
+      { setting: 'configuration', logY: true, active: 4 },
+    ),
   );
   add('decisionBoundary', 'typical: two moons', boundary);
   return cases;

@@ -13,6 +13,8 @@ export { timingBars } from './timingBars';
 export type { TimingItem, TimingBarsOptions } from './timingBars';
 export { scalingPlot, fitPowerLaw } from './scaling';
 export type { ScalingPoint, ScalingPlotOptions, PowerLawFit } from './scaling';
+export { slider } from './slider';
+export type { SliderRun, SliderOptions } from './slider';
 export { lossSurface } from './lossSurface';
 export type { LossSurfaceOptions, Trajectory } from './lossSurface';
 export type { HistoryInput, HistoryRow, RunLike, TfjsHistoryLike, TableLike } from './history';

@@ -13,6 +13,7 @@ import type { ScalingPlotOptions } from './scaling';
 import type { ShowOptions } from './show';
 import type { SweepResultsOptions } from './sweepResults';
 import type { TimingBarsOptions } from './timingBars';
+import type { SliderOptions } from './slider';
 
 // Values and ranges are checked by each builder, with its own fix; these catch unknown keys and wrong types.
 const title = { title: z.string().optional() };
@@ -44,6 +45,7 @@ export const CHART_SCHEMAS = {
     xTitle: z.string().optional(),
     yTitle: z.string().optional(),
   }),
+  'slider': z.strictObject({ ...title, setting: z.string().optional(), metrics: strings, logY: z.boolean().optional(), active: num.optional() }),
   show: z.strictObject({ display, outDir: z.string().optional(), maxRows: num.optional() }),
   liveChart: z.strictObject({
     ...title,
@@ -73,6 +75,7 @@ agree<SchemaAgrees<SweepResultsOptions, Schemas['sweepResults']>>();
 agree<SchemaAgrees<TimingBarsOptions, Schemas['timingBars']>>();
 agree<SchemaAgrees<ScalingPlotOptions, Schemas['scalingPlot']>>();
 agree<SchemaAgrees<LossSurfaceOptions, Schemas['lossSurface']>>();
+agree<SchemaAgrees<SliderOptions, Schemas['slider']>>();
 agree<SchemaAgrees<ShowOptions, Schemas['show']>>();
 agree<SchemaAgrees<LiveChartOptions, Schemas['liveChart']>>();
 agree<SchemaAgrees<DecisionBoundaryOptions, Schemas['decisionBoundary']>>();
