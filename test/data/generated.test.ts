@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { datasets } from '../../src';
-import type { LabeledData, XY } from '../../src';
+import type { LabeledData } from '../../src';
 import { DataError } from '../../src/data/errors';
 import { classIndices } from '../../src/data/types';
 
@@ -162,15 +162,15 @@ describe('datasets.randomLabels', () => {
   });
 
   it('fraction: out of range or on regression data is a DataError naming the fix', () => {
-    const cases: Array<[() => LabeledData | XY, RegExp]> = [
+    const cases: Array<[() => LabeledData, RegExp]> = [
       [() => datasets.moons({ n: 10 }), /^datasets\.randomLabels: fraction is the share of labels changed and must be between 0 and 1, received 1\.5\. Pass e\.g\. fraction: 0\.2/],
       [() => datasets.regression({ n: 10 }), /^datasets\.randomLabels: fraction changes class labels, but this data has a regression target\./],
     ];
     for (const [make, message] of cases) {
       const d = make();
-      const fraction = 'task' in d && d.task === 'regression' ? 0.5 : 1.5;
+      const fraction = d.task === 'regression' ? 0.5 : 1.5;
       assert.throws(() => datasets.randomLabels(d, { fraction }), (e: unknown) => e instanceof DataError && message.test(e.message));
-      tf.dispose(d);
+      tf.dispose([d.x, d.y]);
     }
     const d = datasets.moons({ n: 10 });
     assert.throws(() => datasets.randomLabels(d, { fractoin: 0.2 } as never), /fractoin.*Did you mean 'fraction'/s);
