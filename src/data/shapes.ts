@@ -14,7 +14,7 @@ export interface ShapesOptions {
   /** Height and width of every image in pixels, at least 8. Defaults to 16. */
   size?: number;
   /** The shapes to draw, one class each, at least 2, from {@link SHAPE_NAMES}. Defaults to `['circle', 'square', 'triangle']`. */
-  classes?: ShapeName[];
+  classes?: readonly ShapeName[];
   /** Standard deviation of the gaussian noise added to every pixel (before clipping to [0, 1]). Defaults to 0.1. */
   noise?: number;
   /** Seed of the generator: the same seed gives the same images. Defaults to 0. */
