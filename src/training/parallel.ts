@@ -80,37 +80,70 @@ export interface ParallelRequest {
   inputs: ReadonlyArray<Record<string, unknown>>;
   data: TrainData;
   hasCallbacks: boolean;
+  /** Samples all trials train together (epochs × training rows, summed). */
+  samples: number;
 }
 
-/** A decision: run in `workers` threads (>= 2), or serially, with the reason. */
-export type ParallelPlan = { workers: number; modules: string[] } | { workers: 1; why: string };
+/**
+ * A decision: run in `workers` threads (>= 2), or serially, with the reason. `auto` marks a
+ * plan made without `options.workers`: it goes back to serial trials if the first model
+ * turns out not to cross (see {@link crossProblem}).
+ */
+export type ParallelPlan = { workers: number; modules: string[]; auto: boolean } | { workers: 1; why: string };
 
 /**
- * Decides how many worker threads a sweep uses. `workers` undefined means serially (workers
- * are opt-in: on the machines measured so far they did not pay for their start-up, README
- * "Every core"); an explicit `workers >= 2` on a sweep that cannot run in workers is a
- * problem (the caller throws). Returns the plan or the problems.
+ * Without `options.workers`, a sweep uses one worker per core when its trials together
+ * train at least this many samples (epochs × training rows, summed). The first sweep
+ * starts the workers, about a second of wall clock on 2 cores; a sweep of the smallest
+ * models this size runs ~2.5 s serially (README, Every core), so below it serial is as fast.
+ */
+export const AUTO_MIN_SAMPLES = 100_000;
+
+/** Cores this process may use. */
+function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * Decides how many worker threads a sweep uses. With `workers` undefined: one per core
+ * when that helps (at least 2 cores and 2 trials, {@link AUTO_MIN_SAMPLES} samples, trials
+ * that can cross threads), else serially; an explicit `workers >= 2` on a sweep that
+ * cannot run in workers is a problem (the caller throws). Returns the plan or the problems.
  */
 export function parallelPlan(request: ParallelRequest): { plan: ParallelPlan } | { problems: string[] } {
   const { workers } = request;
   const problems: string[] = [];
   if (workers !== undefined && (!Number.isInteger(workers) || (workers as number) < 1 || (workers as number) > MAX_WORKERS)) {
-    problems.push(`options.workers must be a whole number from 1 to ${MAX_WORKERS}, received ${describe(workers)}. Pass e.g. workers: ${os.cpus().length} (one per core), or 1 to run the trials one after another.`);
+    problems.push(`options.workers must be a whole number from 1 to ${MAX_WORKERS}, received ${describe(workers)}. Pass e.g. workers: ${cores()} (one per core), or 1 to run the trials one after another.`);
   }
   const modules = request.workerModules;
   if (modules !== undefined && (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' && m !== ''))) {
     problems.push(`options.workerModules must be a list of module paths, received ${describe(modules)}.`);
   }
   if (problems.length > 0) return { problems };
-  if (workers === undefined) return { plan: { workers: 1, why: 'options.workers is not set (workers are opt-in)' } };
+  const cwd = process.cwd();
+  const resolved = ((modules as string[] | undefined) ?? []).map((m) => (m.startsWith('.') ? path.resolve(cwd, m) : m));
+  if (workers === undefined) {
+    const why =
+      cores() < 2
+        ? 'this machine has one core'
+        : request.trials < 2
+          ? 'the sweep has one trial'
+          : request.samples < AUTO_MIN_SAMPLES
+            ? `its trials train ${request.samples} samples in all, fewer than the ${AUTO_MIN_SAMPLES} that pay for starting workers`
+            : !['wasm', 'cpu'].includes(tf.getBackend())
+              ? `the ${tf.getBackend()} backend is not started in workers unless asked`
+              : serialReason(request);
+    if (why !== undefined) return { plan: { workers: 1, why } };
+    return { plan: { workers: Math.min(cores(), request.trials, MAX_WORKERS), modules: resolved, auto: true } };
+  }
   const wanted = Math.min(workers as number, request.trials);
   if (wanted <= 1) return { plan: { workers: 1, why: workers === 1 ? 'options.workers is 1' : 'the sweep has one trial' } };
   const why = serialReason(request);
   if (why !== undefined) {
     return { problems: [`options.workers is ${String(workers)} but the trials cannot run in worker threads: ${why}. Pass workers: 1 to run them here, one after another.`] };
   }
-  const cwd = process.cwd();
-  return { plan: { workers: Math.min(wanted, request.trials), modules: ((modules as string[] | undefined) ?? []).map((m) => (m.startsWith('.') ? path.resolve(cwd, m) : m)) } };
+  return { plan: { workers: wanted, modules: resolved, auto: false } };
 }
 
 function serialReason(request: ParallelRequest): string | undefined {
@@ -123,6 +156,37 @@ function serialReason(request: ParallelRequest): string | undefined {
     if (why !== undefined) return `run ${i}: ${why}`;
   }
   return undefined;
+}
+
+/** Classes tfjs registers itself (taken when trainlab loads, before a notebook registers its own). */
+const BUILT_IN_CLASSES = new Set(Object.keys((tf.serialization.SerializationMap.getMap() as unknown as { classNameMap: Record<string, unknown> }).classNameMap));
+
+/** Class names in a serialized topology. */
+function classNames(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const v of value) classNames(v, into);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'class_name' && typeof v === 'string') into.add(v);
+      else classNames(v, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * Why a sweep that did not ask for workers should train this model here after all: it was
+ * compiled with a loss function, or uses classes a worker would not know (custom layers
+ * without `options.workerModules`). Undefined when it crosses.
+ */
+export function crossProblem(model: tf.LayersModel, modules: readonly string[]): string | undefined {
+  try {
+    const payload = modelPayload(model);
+    if (modules.length > 0) return undefined;
+    const custom = [...classNames(payload.topology, new Set())].filter((c) => !BUILT_IN_CLASSES.has(c));
+    return custom.length > 0 ? `the model uses ${custom.join(', ')}, which workers know only through options.workerModules` : undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** A model as the worker rebuilds it. */
@@ -360,6 +424,8 @@ export async function closeSweepWorkers(): Promise<void> {
 export interface WorkerSweep {
   workers: number;
   modules: string[];
+  /** Chosen without options.workers: a first model that cannot cross sends the sweep back to serial (`done` then says why). */
+  auto: boolean;
   params: ReadonlyArray<Record<string, unknown>>;
   inputs: ReadonlyArray<Record<string, unknown>>;
   configs: readonly TrainingConfig[];
@@ -379,11 +445,11 @@ export interface WorkerSweep {
  * `done` resolves with the runs that started, in trial order; the workers stay for the next
  * sweep for `idleMs` (with 0, `done` resolves after they have exited).
  */
-export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<SweepRun[]> } {
+export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<SweepRun[] | { serial: string }> } {
   const id = ++sweepIds;
   let pool: TrialPool | undefined;
   let stopped = false;
-  const done = (async () => {
+  const done = (async (): Promise<SweepRun[] | { serial: string }> => {
     const runs: SweepRun[] = [];
     const pending: Array<Promise<void>> = [];
     const finish = (run: SweepRun) => {
@@ -408,6 +474,10 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
           sweep.setSeed(seed);
           model = await sweep.modelFactory(config);
           if (!(model instanceof tf.LayersModel)) throw new Error(`modelFactory must return a tf.LayersModel, received ${describe(model)}.`);
+          if (i === 0 && sweep.auto) {
+            const why = crossProblem(model, sweep.modules);
+            if (why !== undefined) return { serial: why };
+          }
           payload = modelPayload(model);
         } catch (error) {
           run.error = error instanceof Error ? error : new Error(String(error));

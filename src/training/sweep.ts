@@ -60,8 +60,9 @@ export interface SweepOptions {
    * runs here, seeded per trial; the worker trains a copy of the model it built, so runs,
    * order and seeds are those of a serial sweep, and a worker that crashes fails only its
    * trial. Workers need the data as tensors and a config without functions or tensors, and
-   * no `callbacks`. Defaults to 1 (serial): on the 2-core machines measured so far, workers
-   * did not pay for their start-up (README, Every core); try `workers: 2` on a larger machine.
+   * no `callbacks`. Defaults to one per core when that helps: at least 2 cores and 2 trials,
+   * trials training 100,000 samples in all (epochs × rows), the wasm or cpu backend, and
+   * trials that can cross threads (else serially; README, Every core). `1` is serial.
    */
   workers?: number;
   /** Modules each worker thread loads before its first trial, e.g. one registering custom layers with `tf.serialization.registerClass`. Defaults to none. */
@@ -103,6 +104,13 @@ export interface SweepResult {
   /** True when SIGINT stopped the sweep (the interrupted run is the last one). */
   interrupted: boolean;
   durationMs: number;
+}
+
+/** Rows of in-memory data (0 for a dataset, whose size is not known before it is read). */
+function trainingRows(data: TrainData): number {
+  const x = (data as { x?: unknown }).x;
+  const first = x instanceof tf.Tensor ? x : Array.isArray(x) ? x[0] : typeof x === 'object' && x !== null ? Object.values(x)[0] : undefined;
+  return first instanceof tf.Tensor ? (first.shape[0] ?? 0) : 0;
 }
 
 /** How long a sweep's workers wait for the next sweep by default (ms). */
@@ -291,10 +299,12 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
       problems.push(`run ${i} (${paramText(params)}): ${(error as Error).message}`);
     }
   });
-  const planned = parallelPlan({ workers: options.workers, workerModules: options.workerModules, trials: trials.length, inputs: trialInputs, data, hasCallbacks: options.callbacks !== undefined });
+  const dataRows = trainingRows(data);
+  const samples = configs.reduce((sum, c) => sum + c.epochs * Math.round(dataRows * (1 - (c.validationSplit ?? 0))), 0);
+  const planned = parallelPlan({ workers: options.workers, workerModules: options.workerModules, trials: trials.length, inputs: trialInputs, data, hasCallbacks: options.callbacks !== undefined, samples });
   if ('problems' in planned) problems.push(...planned.problems);
   if (problems.length > 0) throw new TrainingError('sweep', problems);
-  const inWorkers = 'plan' in planned && 'modules' in planned.plan ? planned.plan : undefined;
+  let inWorkers = 'plan' in planned && 'modules' in planned.plan ? planned.plan : undefined;
 
   const progress = options.progress ?? true ? new SweepProgress(options.display ?? getDisplay(), trials.length) : undefined;
   let runs: SweepRun[] = [];
@@ -320,8 +330,14 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
         onRun: (run, done) => progress?.report(runLine(run), done, run.index),
       });
       stopWorkers = parallel.stop;
-      runs = await parallel.done;
-      interrupted = runs.some((r) => r.result?.end === 'interrupted');
+      const done = await parallel.done;
+      if (Array.isArray(done)) {
+        runs = done;
+        interrupted = runs.some((r) => r.result?.end === 'interrupted');
+      } else {
+        // Workers were this sweep's choice, not the caller's: train here instead.
+        inWorkers = undefined;
+      }
     }
     for (let i = 0; i < trials.length && !sigint && inWorkers === undefined; i++) {
       const config = configs[i];

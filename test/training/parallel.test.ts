@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { sweep, TrainingError, type SweepResult } from '../../src/training';
-import { closeSweepWorkers, sweepWorkerThreadIds } from '../../src/training/parallel';
+import { AUTO_MIN_SAMPLES, closeSweepWorkers, parallelPlan, sweepWorkerThreadIds } from '../../src/training/parallel';
+import * as os from 'os';
 import { interruptHub, requestStop } from '../../src/util/interrupt';
 import { mlp, regressionData } from './helpers';
 
@@ -247,4 +248,54 @@ test('waiting workers do not keep a script from exiting', async () => {
   assert.match(out, /runs 2/);
   // The default wait is 30 s: a script held open by its workers would be killed by the timeout above.
   assert.ok(Date.now() - started < 25_000);
+});
+
+test('without options.workers, parallelPlan picks one worker per core only where that helps', () => {
+  const data = regressionData(16);
+  const cores = os.availableParallelism();
+  const request = { workers: undefined, workerModules: undefined, trials: 8, inputs: [{ epochs: 2 }], data, hasCallbacks: false, samples: AUTO_MIN_SAMPLES };
+  const cases: Array<[Partial<typeof request>, unknown]> = [
+    [{}, cores >= 2 ? { workers: Math.min(cores, 8), modules: [], auto: true } : { workers: 1, why: 'this machine has one core' }],
+    [{ samples: AUTO_MIN_SAMPLES - 1 }, { workers: 1, why: `its trials train ${AUTO_MIN_SAMPLES - 1} samples in all, fewer than the ${AUTO_MIN_SAMPLES} that pay for starting workers` }],
+    [{ trials: 1 }, { workers: 1, why: 'the sweep has one trial' }],
+    [{ hasCallbacks: true }, { workers: 1, why: 'options.callbacks are functions of this thread' }],
+    [{ inputs: [{ loss: () => 0 }] }, { workers: 1, why: 'run 0: config.loss is a function' }],
+    [{ workers: 1 }, { workers: 1, why: 'options.workers is 1' }],
+    [{ workers: 2, samples: 10 }, { workers: 2, modules: [], auto: false }],
+  ];
+  try {
+    for (const [change, expected] of cases) {
+      const plan = parallelPlan({ ...request, ...change });
+      if (cores < 2 && 'workers' in change) continue;
+      assert.deepEqual('plan' in plan ? plan.plan : plan, expected, JSON.stringify(change, (_k, v) => (typeof v === 'function' ? 'fn' : v)));
+    }
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('without options.workers a sweep large enough runs in workers (same rows as serially); a tiny one, or one with a custom layer, runs here', { skip: os.availableParallelism() < 2 ? 'one core' : false }, async () => {
+  const data = regressionData(1024);
+  const bigBase = { epochs: 25, batchSize: 256, loss: 'meanSquaredError' as const };
+  try {
+    const serial = await sweep(bigBase, space, () => mlp(), data, { workers: 1, progress: false });
+    const auto = await sweep(bigBase, space, () => mlp(), data, { progress: false });
+    assert.equal(sweepWorkerThreadIds().length, Math.min(os.availableParallelism(), 4));
+    assert.deepEqual(rowsOf(auto), rowsOf(serial));
+    await closeSweepWorkers();
+    await sweep(base, space, () => mlp(), data, { progress: false });
+    assert.deepEqual(sweepWorkerThreadIds(), []);
+    // CrashOnCall is registered here only: workers would fail every trial with "Unknown layer".
+    const custom = () => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+      model.add(new CrashOnCall({ crash: false }));
+      model.add(tf.layers.dense({ units: 1 }));
+      return model;
+    };
+    const here = await sweep(bigBase, space, custom, data, { progress: false });
+    assert.deepEqual(here.runs.map((r) => r.error?.message ?? r.result?.end), ['completed', 'completed', 'completed', 'completed']);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
 });
