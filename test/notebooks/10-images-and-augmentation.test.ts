@@ -13,13 +13,17 @@ function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number>
 }
 
 test('10-images-and-augmentation: a CNN memorises 200 images; shifts and flips, L2, dropout and AdamW decay against it; the U-curve of L2', async () => {
-  // No errors, the three shown charts (augmentation, the L2 sweep's two), the published charts.
+  // No errors, the shown charts (augmentation, the L2 sweep and its slider), the published charts.
   const { nb } = await runTutorial('10-images-and-augmentation', 3);
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   for (const title of ['No augmentation', 'Shifts and flips']) {
     const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
     assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
   }
+  // A charts.slider over the five precomputed L2 runs.
+  const sliders = outputsOf(nb).filter((o) => /"sliders"/.test(JSON.stringify(o.data?.['application/vnd.plotly.v1+json'] ?? {})));
+  assert.equal(sliders.length, 1, `one slider figure, found ${sliders.length}`);
+  assert.equal((sliders[0].data!['application/vnd.plotly.v1+json'] as { layout: { sliders: Array<{ steps: unknown[] }> } }).layout.sliders[0].steps.length, 5, 'one slider step per L2 strength');
   const out = stdoutOf(nb);
   assert.match(out, /train \[ 200, 16, 16, 1 \] validation \[ 300, 16, 16, 1 \] test \[ 300, 16, 16, 1 \]/);
   assert.match(out, /training images per class: \[ 50, 50, 50, 50 \]/);
