@@ -277,9 +277,10 @@ test('liveChart on a continued fit (tfjs initialEpoch) numbers its epochs on: x 
     await cb.onEpochBegin(e);
     await cb.onEpochEnd(e, { loss: 1 / e });
   }
-  const live = figureIn(updater.history[updater.history.length - 1]) as ReturnType<typeof figureIn> & { data: Array<{ name: string; x: number[] }> };
+  const live = figureIn(updater.history[updater.history.length - 1]);
+  const lossTrace = live.data.find((t) => t.name === 'loss') as unknown as { x: number[] } | undefined;
   assert.match(live.layout.title.text, /epoch 35\/37/);
-  assert.deepEqual(live.data.find((t) => t.name === 'loss')?.x, [33, 34, 35]);
+  assert.deepEqual(lossTrace?.x, [33, 34, 35]);
   assert.deepEqual(live.layout.xaxis.range, [32.5, 37.5], 'live frames span the epochs this call plans');
   await cb.onTrainEnd();
   assert.deepEqual(figureIn(chart.history[chart.history.length - 1]).layout.xaxis.range, [32.5, 35.5], 'the final figure spans the epochs run');
