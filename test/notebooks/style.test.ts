@@ -74,3 +74,12 @@ test('the quickstart explains tf.tidy and dispose once', () => {
   assert.match(markdown, /tf\.tidy/);
   assert.match(markdown, /dispose/);
 });
+
+test('at least three tutorials have a charts.slider figure over precomputed runs', () => {
+  const withSlider = notebooks.filter(({ nb }) => nb.cells.some((c) => c.cell_type === 'code' && /\bcharts\.slider\(/.test(joined(c.source)))).map(({ name }) => name);
+  assert.ok(withSlider.length >= 3, `sliders in: ${withSlider.join(', ') || 'none'}`);
+});
+
+test('every tutorial is second edition', () => {
+  assert.deepEqual(notebooks.filter(({ nb }) => nb.metadata?.trainlab?.edition !== 2).map(({ name }) => name), []);
+});
