@@ -253,7 +253,7 @@ test('waiting workers do not keep a script from exiting', async () => {
 test('without options.workers, parallelPlan picks one worker per core only where that helps', () => {
   const data = regressionData(16);
   const cores = os.availableParallelism();
-  const request = { workers: undefined, workerModules: undefined, trials: 8, inputs: [{ epochs: 2 }], data, hasCallbacks: false, samples: AUTO_MIN_SAMPLES };
+  const request: Parameters<typeof parallelPlan>[0] = { workers: undefined, workerModules: undefined, trials: 8, inputs: [{ epochs: 2 }], data, hasCallbacks: false, samples: AUTO_MIN_SAMPLES };
   const cases: Array<[Partial<typeof request>, unknown]> = [
     [{}, cores >= 2 ? { workers: Math.min(cores, 8), modules: [], auto: true } : { workers: 1, why: 'this machine has one core' }],
     [{ samples: AUTO_MIN_SAMPLES - 1 }, { workers: 1, why: `its trials train ${AUTO_MIN_SAMPLES - 1} samples in all, fewer than the ${AUTO_MIN_SAMPLES} that pay for starting workers` }],
