@@ -111,6 +111,16 @@ export function claimsOf(nb: ExecutedNotebook): ClaimRecord[] {
     .map((o) => o.data![CLAIM_MIME] as ClaimRecord);
 }
 
+/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
+export function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
+  const found = claims.filter((c) => pattern.test(c.text));
+  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
+  const [c] = found;
+  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
+  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
+  return c.evidence as Record<string, number>;
+}
+
 /** Total size of the executed notebook file in bytes. */
 export function sizeOf(nb: ExecutedNotebook): number {
   return fs.statSync(nb.ipynbPath).size;

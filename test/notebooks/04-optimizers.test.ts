@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, claimsOf, type ClaimRecord } from '../helpers/notebook';
+import { claimed, runTutorial, claimsOf, type ClaimRecord } from '../helpers/notebook';
 
 const NAMES = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamw'] as const;
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  return c.evidence as Record<string, number>;
-}
 
 test('04-optimizers: tuned rates per optimizer, speed and final loss over seeds, noisy gradients, paths on a valley, fine-tuning', async () => {
   const { nb } = await runTutorial('04-optimizers', 6);

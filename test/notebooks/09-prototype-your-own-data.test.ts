@@ -4,19 +4,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
+import { claimed, ROOT, runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
 
 const LN4 = Math.log(4);
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  return c.evidence as Record<string, number>;
-}
 
 test('09-prototype-your-own-data: beans.csv is what make-beans.js writes', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'beans-')), 'beans.csv');

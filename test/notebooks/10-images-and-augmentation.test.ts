@@ -1,16 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  return c.evidence as Record<string, number>;
-}
+import { claimed, runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
 
 test('10-images-and-augmentation: a CNN memorises 200 images; shifts and flips, L2, dropout and AdamW decay against it; the U-curve of L2', async () => {
   // No errors, the shown charts (augmentation, the L2 sweep and its slider), the published charts.

@@ -2,17 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, runNotebook, runTutorial, stdoutOf, outputsOf, joined, claimsOf, type ClaimRecord } from '../helpers/notebook';
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  return c.evidence as Record<string, number>;
-}
+import { claimed, ROOT, runNotebook, runTutorial, stdoutOf, outputsOf, joined, claimsOf, type ClaimRecord } from '../helpers/notebook';
 
 test('00-quickstart: the chain learns a line; a convex model gives one answer whatever the settings, a network does not', async () => {
   const { nb } = await runTutorial('00-quickstart', 2);
