@@ -1,23 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, claimsOf, outputsOf, joined, type ClaimRecord } from '../helpers/notebook';
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its numbers. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  for (const [k, v] of Object.entries(c.evidence)) assert.equal(typeof v, 'number', `${c.text}: ${k} is not a number`);
-  return c.evidence as Record<string, number>;
-}
+import { runTutorial, claimsOf, claimed, outputsOf, joined } from '../helpers/notebook';
 
 const EPOCHS = 300;
 const PATIENCE = 20;
 
 test('03-epochs: too few epochs underfit, too many overfit (one chart), early stopping restores the best epoch', async () => {
   const { nb } = await runTutorial('03-epochs', 3);
+  const numbers = (c: { text: string; evidence?: unknown }) => Object.entries(c.evidence as object).forEach(([k, v]) => assert.equal(typeof v, 'number', `${c.text}: ${k} is not a number`));
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   // Both long training cells drew a live chart of training and validation loss.
   for (const title of ['Training vs validation loss over 300 epochs', `Early stopping, patience ${PATIENCE}`]) {
@@ -27,6 +17,7 @@ test('03-epochs: too few epochs underfit, too many overfit (one chart), early st
   const claims = claimsOf(nb);
   assert.equal(claims.length, 10, `claims: ${claims.map((c) => c.text).join(' | ')}`);
   assert.deepEqual(claims.filter((c) => !c.holds).map((c) => c.text), [], 'every claim holds');
+  claims.forEach(numbers);
 
   // Too few epochs: both losses still high.
   const early = claimed(claims, /after 2 epochs both losses are still high/);
