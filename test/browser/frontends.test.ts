@@ -20,6 +20,8 @@ const { privateJupyterPath } = require('../../scripts/kernelspec') as { privateJ
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'notebooks', 'frontends-demo.ipynb');
+/** The published tutorials (notebooks/*.ipynb, saved executed with charts as pictures). */
+const TUTORIALS = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
 /**
  * Page errors of the front ends themselves, not of trainlab: JupyterLab's debugger extension
  * throws the first for a kernel without debug support; Notebook 7.6 throws the second while
@@ -120,6 +122,8 @@ interface FeHelpers {
   /** Scrolls the cell in, names its node data-fe-cell=<index>, returns its drawn Plotly charts. */
   charts(file: string, index: number): Promise<DrawnChart[]>;
   outputText(file: string, index: number): { text: string; tableCells: string[] };
+  /** Scrolls the cell in and returns the sizes of the decoded PNG pictures in its outputs. */
+  pictures(file: string, index: number): Promise<Array<{ width: number; height: number }>>;
   liveSample(file: string, index: number, t0: number): LiveSample;
 }
 
@@ -237,6 +241,15 @@ function installHelpers(): void {
         return { width: r?.width ?? 0, height: r?.height ?? 0, svgs: svgs.length };
       });
     },
+    async pictures(file, index) {
+      const p = panel(file);
+      if (p.content.scrollToItem !== undefined) await p.content.scrollToItem(index, 'start');
+      const cell = cellOf(file, index);
+      cell.node.scrollIntoView({ block: 'start' });
+      const images = Array.from(cell.node.querySelectorAll<HTMLImageElement>('.jp-OutputArea-output img[src^="data:image/png"]'));
+      await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+      return images.map((img) => ({ width: img.naturalWidth, height: img.naturalHeight }));
+    },
     outputText(file, index) {
       const area = cellOf(file, index).node.querySelector<HTMLElement>('.jp-OutputArea');
       const tableCells = Array.from(area?.querySelectorAll('table td') ?? []).map((td) => (td.textContent ?? '').trim());
@@ -282,6 +295,7 @@ function fe(page: Page): { [K in keyof FeHelpers]: (...a: Parameters<FeHelpers[K
     shutdown: call('shutdown'),
     charts: call('charts'),
     outputText: call('outputText'),
+    pictures: call('pictures'),
     liveSample: call('liveSample'),
   };
 }
@@ -444,6 +458,7 @@ for (const front of FRONT_ENDS) {
       // Inside the checkout so that `import 'trainlab'` resolves; build/ is ignored by git.
       dir = fs.mkdtempSync(path.join(ROOT, 'build', `e2e-${front.name}-`));
       fs.copyFileSync(path.join(ROOT, 'notebooks', '00-quickstart.ipynb'), path.join(dir, 'quickstart.ipynb'));
+      for (const name of TUTORIALS) fs.copyFileSync(path.join(ROOT, 'notebooks', name), path.join(dir, `published-${name}`));
       fs.copyFileSync(path.join(ROOT, 'notebooks', '03-epochs.ipynb'), path.join(dir, 'epochs.ipynb'));
       fs.copyFileSync(FIXTURE, path.join(dir, 'frontends-demo.ipynb'));
       const config = path.join(dir, '.jupyter-config');
@@ -511,6 +526,28 @@ for (const front of FRONT_ENDS) {
         assert.deepEqual(pageErrors.splice(0), [], `${where(file)} page errors`);
       });
     }
+
+    test('every published tutorial, opened without running, shows each chart as its saved picture', async () => {
+      const missing: string[] = [];
+      let pictures = 0;
+      for (const name of TUTORIALS) {
+        const file = `published-${name}`;
+        await open(file);
+        const state = await fe(page!).state(file);
+        for (const [i, cell] of state.cells.entries()) {
+          const expected = cell.outputs.filter((o) => o.mimes.includes('image/png')).length;
+          if (expected === 0) continue;
+          const shown = (await fe(page!).pictures(file, i)).filter((p) => p.width > 0 && p.height > 0).length;
+          pictures += shown;
+          if (shown !== expected) missing.push(`${name} cell ${i}: ${shown} of ${expected} pictures shown`);
+        }
+        await fe(page!).shutdown(file);
+      }
+      assert.deepEqual(missing, [], `${front.title}: charts not shown`);
+      assert.ok(pictures >= TUTORIALS.length, `${pictures} pictures in ${TUTORIALS.length} notebooks`);
+      await shot('published-tutorial');
+      assert.deepEqual(pageErrors.splice(0), [], `${front.title} page errors`);
+    });
 
     describe('frontends-demo.ipynb', () => {
       const file = 'frontends-demo.ipynb';
