@@ -36,9 +36,27 @@ export class ErrorLatch {
   }
 }
 
+type Hook = 'onTrainBegin' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd' | 'onTrainEnd';
+const HOOKS: readonly Hook[] = ['onTrainBegin', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onTrainEnd'];
+const DONE: Promise<void> = Promise.resolve();
+
+/** The hooks `callback` really has: overridden on its class or instance, not tf.Callback's no-ops. */
+function ownHooks(callback: InstanceType<typeof tf.Callback>): ReadonlySet<Hook> {
+  const base = tf.Callback.prototype as unknown as Record<Hook, unknown>;
+  return new Set(HOOKS.filter((h) => (callback as unknown as Record<Hook, unknown>)[h] !== base[h]));
+}
+
+/**
+ * Forwards to `inner`, through the latch. Hooks `inner` does not define are not called at
+ * all, and no hook adds an async frame of its own: a fit runs a few of these per batch for
+ * each callback, and on small models the per-batch cost shows.
+ */
 class Latched extends tf.Callback {
+  private readonly hooks: ReadonlySet<Hook>;
+
   constructor(private readonly inner: InstanceType<typeof tf.Callback>, private readonly latch: ErrorLatch) {
     super();
+    this.hooks = ownHooks(inner);
   }
 
   override setParams(params: tf.CustomCallbackArgs | Record<string, unknown>): void {
@@ -51,36 +69,43 @@ class Latched extends tf.Callback {
     this.inner.setModel(model);
   }
 
-  override async onTrainBegin(logs?: tf.Logs): Promise<void> {
-    if (!this.latch.tripped) await this.inner.onTrainBegin(logs);
+  // Errors at these two propagate at once (see ErrorLatch).
+  override onTrainBegin(logs?: tf.Logs): Promise<void> {
+    return this.latch.tripped || !this.hooks.has('onTrainBegin') ? DONE : this.inner.onTrainBegin(logs);
   }
 
-  override async onEpochBegin(epoch: number, logs?: tf.Logs): Promise<void> {
-    if (!this.latch.tripped) await this.inner.onEpochBegin(epoch, logs);
+  override onEpochBegin(epoch: number, logs?: tf.Logs): Promise<void> {
+    return this.latch.tripped || !this.hooks.has('onEpochBegin') ? DONE : this.inner.onEpochBegin(epoch, logs);
   }
 
-  override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
-    await this.guarded(() => this.inner.onEpochEnd(epoch, logs));
+  override onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
+    return this.guarded('onEpochEnd', () => this.inner.onEpochEnd(epoch, logs));
   }
 
-  override async onBatchBegin(batch: number, logs?: tf.Logs): Promise<void> {
-    await this.guarded(() => this.inner.onBatchBegin(batch, logs));
+  override onBatchBegin(batch: number, logs?: tf.Logs): Promise<void> {
+    return this.guarded('onBatchBegin', () => this.inner.onBatchBegin(batch, logs));
   }
 
-  override async onBatchEnd(batch: number, logs?: tf.Logs): Promise<void> {
-    await this.guarded(() => this.inner.onBatchEnd(batch, logs));
+  override onBatchEnd(batch: number, logs?: tf.Logs): Promise<void> {
+    return this.guarded('onBatchEnd', () => this.inner.onBatchEnd(batch, logs));
   }
 
-  override async onTrainEnd(logs?: tf.Logs): Promise<void> {
-    await this.guarded(() => this.inner.onTrainEnd(logs));
+  override onTrainEnd(logs?: tf.Logs): Promise<void> {
+    return this.guarded('onTrainEnd', () => this.inner.onTrainEnd(logs));
   }
 
-  private async guarded(run: () => Promise<void>): Promise<void> {
-    if (this.latch.tripped) return;
+  private guarded(hook: Hook, run: () => Promise<void> | void): Promise<void> {
+    if (this.latch.tripped || !this.hooks.has(hook)) return DONE;
+    const trip = (error: unknown): void => this.latch.trip(error, this.model);
+    let result: Promise<void> | void;
     try {
-      await run();
+      result = run();
     } catch (error) {
-      this.latch.trip(error, this.model);
+      trip(error);
+      return DONE;
     }
+    if (result instanceof Promise) return result.then(undefined, trip);
+    // Another thenable (a hook need not be a native async function): adopt it.
+    return result != null && typeof (result as PromiseLike<void>).then === 'function' ? Promise.resolve(result).then(undefined, trip) : DONE;
   }
 }
