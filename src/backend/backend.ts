@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { silenceCpuBanner } from './banner';
 import { didYouMean } from '../util/names';
-import { defaultThreads, startWasm, threadsProblem, threadsUnsupported, wasmStarted, wasmThreads } from './threads';
+import { defaultThreads, startWasm, threadsProblem, threadsUnsupported, wasmStarted, wasmThreads, type ThreadsSource } from './threads';
 import { fastKernelsWanted, installFastKernels } from '../kernels';
 import { TrainlabError } from '../util/errors';
 
@@ -151,7 +151,9 @@ let saidNoThreads = false;
 async function startWasmOnce(): Promise<string | undefined> {
   if (wasmStarted()) {
     const running = wasmThreads();
-    if (wantedThreads !== undefined && wantedThreads !== running) {
+    // Where threads cannot run, one thread is all a restart would give too (said once at the start).
+    const cannotThread = running === 1 && threadsUnsupported() !== undefined;
+    if (wantedThreads !== undefined && wantedThreads !== running && !cannotThread) {
       throw new BackendError(
         `useBackend: the wasm backend already runs with ${running} thread${running === 1 ? '' : 's'}, and its thread count is fixed when it starts. ` +
           `Restart the kernel (or process) and call useBackend('wasm', { threads: ${wantedThreads} }) before anything else uses wasm, or set TRAINLAB_THREADS=${wantedThreads}.`,
@@ -161,10 +163,12 @@ async function startWasmOnce(): Promise<string | undefined> {
   }
   const fallback = defaultThreads();
   if ('problem' in fallback && wantedThreads === undefined) throw new BackendError(fallback.problem);
-  let threads = wantedThreads ?? (fallback as { threads: number }).threads;
+  const pick: { threads: number; source: ThreadsSource } = wantedThreads !== undefined ? { threads: wantedThreads, source: 'requested' } : (fallback as { threads: number; source: ThreadsSource });
+  let threads = pick.threads;
   const unsupported = threads > 1 ? threadsUnsupported() : undefined;
   if (unsupported !== undefined) {
-    if (!saidNoThreads) console.log(`trainlab: ${threads} wasm threads requested, but ${unsupported}; running on one thread.`);
+    const asked = pick.source === 'cores' ? '(one per core)' : `requested${pick.source === 'requested' ? '' : ` by ${pick.source}`}`;
+    if (!saidNoThreads) console.log(`trainlab: ${threads} wasm threads ${asked}, but ${unsupported}; running on one thread.`);
     saidNoThreads = true;
     threads = 1;
   }

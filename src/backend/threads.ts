@@ -5,7 +5,7 @@
  * tfjs 4.22 disables threads under Node, and forcing them fails with ERR_WORKER_PATH:
  * emscripten creates each pthread worker from a `blob:` URL, and then sends the worker its
  * main script as a Blob to import, neither of which Node's `Worker` loads. A `Worker`
- * global that runs the package's own worker script from source (`eval`) and hands it the
+ * global, defined only while the backend starts, that runs the package's own worker script from source (`eval`) and hands it the
  * package's glue file by path instead fixes both. tfjs also caps the pool at half the
  * logical cores (it assumes two hyperthreads per core), so the core count it reads is
  * doubled while the backend starts. Pthreads are threads of this process: a kernel that
@@ -26,21 +26,33 @@ export function threadsProblem(value: unknown, where: string): string | undefine
   const shown = typeof value === 'string' ? `'${value}'` : String(value);
   return (
     `${where}: threads must be a whole number from 1 to ${MAX_THREADS} (tfjs-backend-wasm's thread pool), received ${shown}. ` +
-    `Pass e.g. threads: ${Math.min(os.cpus().length, MAX_THREADS)} (this machine's cores) or 1.`
+    `Pass e.g. threads: ${Math.min(machineCores(), MAX_THREADS)} (this machine's cores) or 1.`
   );
 }
 
+/** Cores this process may use (`os.availableParallelism`, which honours CPU affinity, where Node has it). */
+export function machineCores(): number {
+  const available = (os as { availableParallelism?: () => number }).availableParallelism;
+  return Math.max(1, typeof available === 'function' ? available() : os.cpus().length);
+}
+
+/** Where a thread count came from: `useBackend`'s option, TRAINLAB_THREADS, or one per core. */
+export type ThreadsSource = 'requested' | 'TRAINLAB_THREADS' | 'cores';
+
 /**
- * The thread count when none is passed: TRAINLAB_THREADS, else 1. Threads are opt-in: on the
- * machines measured so far they did not beat one thread (README, Every core), and they need a
- * `Worker` shim on `globalThis` and a patched pool pointer, which only a request should bring.
+ * The thread count when none is passed: TRAINLAB_THREADS, else one per core (at most
+ * {@link MAX_THREADS}). Small products stay on the calling thread and large ones use the pool
+ * only where it measures faster ({@link withThreadPool}), so every core is the default.
  */
-export function defaultThreads(env: NodeJS.ProcessEnv = process.env): { threads: number } | { problem: string } {
+export function defaultThreads(
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = machineCores(),
+): { threads: number; source: ThreadsSource } | { problem: string } {
   const fromEnv = env.TRAINLAB_THREADS;
-  if (fromEnv === undefined || fromEnv === '') return { threads: 1 };
+  if (fromEnv === undefined || fromEnv.trim() === '') return { threads: Math.min(Math.max(1, cores), MAX_THREADS), source: 'cores' };
   const n = /^\d+$/.test(fromEnv.trim()) ? Number(fromEnv) : fromEnv;
   const problem = threadsProblem(n, 'TRAINLAB_THREADS');
-  return problem === undefined ? { threads: n as number } : { problem };
+  return problem === undefined ? { threads: n as number, source: 'TRAINLAB_THREADS' } : { problem };
 }
 
 /** Why this runtime cannot run wasm threads, or undefined. */
@@ -59,11 +71,13 @@ function wasmFile(name: string): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', name);
 }
 
-let shimInstalled = false;
-
-/** Makes emscripten's `new Worker(blob:...)` work under Node (see the module comment). */
-function installWorkerShim(): void {
-  if (shimInstalled) return;
+/**
+ * Defines the `Worker` global that emscripten's `new Worker(blob:...)` needs under Node (see the
+ * module comment) and returns a function that puts back what was there before. emscripten
+ * creates all of its pthread workers while the backend starts (tfjs's PTHREAD_POOL_SIZE, and
+ * XNNPACK makes its threads once, at init), so the global is needed only for that time.
+ */
+function installWorkerShim(): () => void {
   // The worker script, as tfjs embeds it; '\n' inside its strings must stay escaped for eval.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const source = (require(wasmFile('tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string }).wasmWorkerContents.replace(/\n/g, '\\n');
@@ -86,9 +100,13 @@ function installWorkerShim(): void {
       super.postMessage(message, transfer);
     }
   }
-  // The threaded glue assigns Node's Worker to this global when it loads; keep the shim.
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+  // The threaded glue assigns Node's Worker to this global when it loads; the shim stays.
   Object.defineProperty(globalThis, 'Worker', { configurable: true, get: () => PthreadWorker, set: () => undefined });
-  shimInstalled = true;
+  return () => {
+    if (before === undefined) delete (globalThis as { Worker?: unknown }).Worker;
+    else Object.defineProperty(globalThis, 'Worker', before);
+  };
 }
 
 interface WasmPackage {
@@ -104,7 +122,7 @@ interface WasmPackage {
 export async function startWasm(threads: number): Promise<{ ok: boolean; threads: number }> {
   const wasm = require('@tensorflow/tfjs-backend-wasm') as WasmPackage;
   const threaded = threads > 1;
-  if (threaded) installWorkerShim();
+  const removeShim = threaded ? installWorkerShim() : undefined;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
   wasm.setThreadsCount(threads);
   // The os module itself (a TypeScript namespace import would be a copy): tfjs calls its cpus().
@@ -127,6 +145,7 @@ export async function startWasm(threads: number): Promise<{ ok: boolean; threads
     return { ok, threads: count };
   } finally {
     nodeOs.cpus = cpus;
+    removeShim?.();
   }
 }
 

@@ -5,9 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { useBackend, BackendError } from '../../src/backend';
-import { defaultThreads } from '../../src/backend/threads';
+import { defaultThreads, machineCores } from '../../src/backend/threads';
 
 const script = path.resolve(__dirname, '..', 'fixtures', 'threads', 'train.js');
+const noSharedMemory = path.resolve(__dirname, '..', 'fixtures', 'threads', 'nosab.js');
 
 interface ChildRun {
   threads?: number;
@@ -18,6 +19,9 @@ interface ChildRun {
   cnnWeights?: number[][];
   tensors?: number;
   osThreads?: number;
+  workerGlobal?: string;
+  lines?: string[];
+  loss?: number;
   poolBetweenOps?: number;
   changeError?: string;
   error?: string;
@@ -26,9 +30,9 @@ interface ChildRun {
 }
 
 /** Runs the fixture in a fresh process (the thread count is fixed per process) and waits for it to end by itself. */
-function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+function runChild(args: string[], env: NodeJS.ProcessEnv = {}, file = script): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, TRAINLAB_THREADS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, TRAINLAB_THREADS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -50,13 +54,6 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun
   });
 }
 
-function assertClose(actual: number[][], expected: number[][], tolerance: number, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  actual.forEach((row, i) =>
-    row.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) <= tolerance * (1 + Math.abs(expected[i][j])), `${what}[${i}][${j}]: ${v} vs ${expected[i][j]}`)),
-  );
-}
-
 test('wasm with 2 threads (pool for large products only) trains an MLP and a CNN to the same losses and weights as 1 thread; the same tensors left; the process ends by itself', async () => {
   const [one, two] = await Promise.all([runChild(['1']), runChild(['2'])]);
   for (const r of [one, two]) assert.equal(r.error, undefined, r.error);
@@ -64,10 +61,13 @@ test('wasm with 2 threads (pool for large products only) trains an MLP and a CNN
   // Between large products XNNPACK has no pool (small ops run inline); the 1-thread build has a pool of 1.
   assert.deepEqual([one.poolBetweenOps, two.poolBetweenOps], [1, -1]);
   assert.equal(two.backend, 'wasm');
-  assertClose([two.mlpLoss as number[]], [one.mlpLoss as number[]], 1e-5, 'MLP loss');
-  assertClose(two.mlpWeights as number[][], one.mlpWeights as number[][], 1e-5, 'MLP weights');
-  assertClose([two.cnnLoss as number[]], [one.cnnLoss as number[]], 1e-5, 'CNN loss');
-  assertClose(two.cnnWeights as number[][], one.cnnWeights as number[][], 1e-5, 'CNN weights');
+  // The Worker global the pthread pool needs is there only while the backend starts.
+  assert.deepEqual([one.workerGlobal, two.workerGlobal], ['undefined', 'undefined']);
+  // Bit for bit: XNNPACK splits a product's outputs between threads, never its sums.
+  assert.deepEqual(two.mlpLoss, one.mlpLoss, 'MLP loss');
+  assert.deepEqual(two.mlpWeights, one.mlpWeights, 'MLP weights');
+  assert.deepEqual(two.cnnLoss, one.cnnLoss, 'CNN loss');
+  assert.deepEqual(two.cnnWeights, one.cnnWeights, 'CNN weights');
   // Threads add no tensors (what train itself keeps between runs is the same in both).
   assert.equal(two.tensors, one.tensors);
   // The threaded build runs its pthread pool (8 workers, tfjs's PTHREAD_POOL_SIZE) as threads of the process.
@@ -88,11 +88,29 @@ test('TRAINLAB_THREADS sets the thread count; changing it after wasm started is 
   );
 });
 
-test('the default thread count is 1 (threads are opt-in); TRAINLAB_THREADS overrides it', () => {
-  assert.deepEqual(defaultThreads({}), { threads: 1 });
-  assert.deepEqual(defaultThreads({ TRAINLAB_THREADS: '3' }), { threads: 3 });
-  assert.match((defaultThreads({ TRAINLAB_THREADS: 'lots' }) as { problem: string }).problem, /^TRAINLAB_THREADS: threads must be a whole number from 1 to 8 \(tfjs-backend-wasm's thread pool\), received 'lots'/);
-  assert.match((defaultThreads({ TRAINLAB_THREADS: '0' }) as { problem: string }).problem, /received 0\./);
+test('the default thread count is one per core, at most 8; TRAINLAB_THREADS overrides it; a bad one is a problem naming it', () => {
+  const cases: Array<[NodeJS.ProcessEnv, number, ReturnType<typeof defaultThreads>]> = [
+    [{}, 1, { threads: 1, source: 'cores' }],
+    [{}, 2, { threads: 2, source: 'cores' }],
+    [{}, 64, { threads: 8, source: 'cores' }],
+    [{ TRAINLAB_THREADS: '' }, 4, { threads: 4, source: 'cores' }],
+    [{ TRAINLAB_THREADS: ' ' }, 4, { threads: 4, source: 'cores' }],
+    [{ TRAINLAB_THREADS: '3' }, 2, { threads: 3, source: 'TRAINLAB_THREADS' }],
+    [{ TRAINLAB_THREADS: '1' }, 8, { threads: 1, source: 'TRAINLAB_THREADS' }],
+  ];
+  for (const [env, cores, expected] of cases) assert.deepEqual(defaultThreads(env, cores), expected, `${JSON.stringify(env)} on ${cores} cores`);
+  assert.match((defaultThreads({ TRAINLAB_THREADS: 'lots' }, 2) as { problem: string }).problem, /^TRAINLAB_THREADS: threads must be a whole number from 1 to 8 \(tfjs-backend-wasm's thread pool\), received 'lots'/);
+  assert.match((defaultThreads({ TRAINLAB_THREADS: '0' }, 2) as { problem: string }).problem, /received 0\./);
+  assert.match((defaultThreads({ TRAINLAB_THREADS: '9' }, 2) as { problem: string }).problem, /received 9\./);
+});
+
+test('with no threads option and no TRAINLAB_THREADS, wasm runs one thread per core (at most 8), with the same results as 1 thread and no Worker global left', async () => {
+  const [one, auto] = await Promise.all([runChild(['1']), runChild(['env'])]);
+  for (const r of [one, auto]) assert.equal(r.error, undefined, r.error);
+  assert.equal(auto.threads, Math.min(machineCores(), 8));
+  for (const key of ['mlpLoss', 'mlpWeights', 'cnnLoss', 'cnnWeights'] as const) assert.deepEqual(auto[key], one[key], key);
+  assert.equal(auto.workerGlobal, 'undefined');
+  assert.equal(auto.code, 0);
 });
 
 test('a thread count that is not a whole number from 1 to 8 throws before any backend starts, naming the value and the fix', async () => {
@@ -119,4 +137,21 @@ test('a thread count that is not a whole number from 1 to 8 throws before any ba
 test('a bad TRAINLAB_THREADS fails the wasm start with its message', async () => {
   const r = await runChild(['env'], { TRAINLAB_THREADS: 'two' });
   assert.match(r.error ?? '', /^BackendError: TRAINLAB_THREADS: threads must be a whole number from 1 to 8 \(tfjs-backend-wasm's thread pool\), received 'two'/);
+});
+
+test('where the runtime has no shared memory, asked-for threads give one line, said once, and a one-thread run', async () => {
+  const cases: Array<[string, string]> = [
+    ['2', '2 wasm threads requested'],
+    ['8', '8 wasm threads requested'],
+    ['default', `${Math.min(machineCores(), 8)} wasm threads (one per core)`],
+  ];
+  const runs = await Promise.all(cases.map(([arg]) => runChild([arg], {}, noSharedMemory)));
+  runs.forEach((r, i) => {
+    const [arg, asked] = cases[i];
+    assert.equal(r.error, undefined, `${arg}: ${r.error}`);
+    assert.equal(r.threads, 1, arg);
+    assert.equal(r.loss, 64, arg);
+    const said = arg === 'default' && machineCores() === 1 ? [] : [`trainlab: ${asked}, but this JavaScript runtime has no SharedArrayBuffer; running on one thread.`];
+    assert.deepEqual(r.lines, [...said, 'trainlab: using the wasm backend (requested, 1 thread)', 'trainlab: using the wasm backend (requested, 1 thread)'], arg);
+  });
 });
