@@ -122,7 +122,7 @@ export async function callbackWorkload(runs: number): Promise<CallbackComparison
   const rows = [await compare(tutorialMlp, 32, runs), await compare(mlp, 8, runs)];
   const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
   const lines = [
-    `\`train\` + \`liveChart\` + progress bar + \`earlyStopping\` against bare \`model.fit\` (same model and data, ${EPOCHS} epochs, trainlab default backend):`,
+    `\`train\` + \`liveChart\` + progress bar + \`earlyStopping\` against bare \`model.fit\` (same model and data, ${EPOCHS} epochs, trainlab's backend on 1 wasm thread):`,
     '',
     '| model | bare fit samples/s | train + callbacks samples/s | slowdown | slowdown per CPU-second | chart updates per run |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

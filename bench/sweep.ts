@@ -94,7 +94,7 @@ export async function sweepWorkload(runs: number, workers = os.cpus().length): P
   const coldSpeedup = serial / parallelSeconds[0];
   const same = sameResults ? 'yes' : 'NO';
   const markdown = [
-    `An 8-trial \`sweep\` of the tutorial MLP (2-32-32-2, ${points} points, ${epochs} epochs of batch 32 per trial, trainlab default backend), serially and with \`workers: ${workers}\`, interleaved; serial: median of ${runs}. The first parallel sweep starts the workers, the next ${runs - 1} (median) find them waiting from the sweep before:`,
+    `An 8-trial \`sweep\` of the tutorial MLP (2-32-32-2, ${points} points, ${epochs} epochs of batch 32 per trial, trainlab's backend with 1 wasm thread per trial), serially and with \`workers: ${workers}\`, interleaved; serial: median of ${runs}. The first parallel sweep starts the workers, the next ${runs - 1} (median) find them waiting from the sweep before:`,
     '',
     `| sweep | serial s | ${workers} workers s | speedup | serial CPU-s | ${workers} workers CPU-s | same rows |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',

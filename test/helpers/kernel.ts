@@ -19,6 +19,8 @@ export interface KernelStep {
   /** Sent together with the previous step, without waiting for it (Run All). */
   queue?: boolean;
   stopOnError?: boolean;
+  /** Restarts the kernel before the step: 'graceful' as the front end's Restart does, or 'now' (killed). */
+  restart?: 'graceful' | 'now';
 }
 
 export interface KernelMessage {
@@ -44,7 +46,7 @@ export function pythonWith(module: string): string {
 export function runCells(steps: readonly KernelStep[], cwd: string, timeoutSeconds = 300): CellRun[] {
   const input = JSON.stringify({
     timeout: timeoutSeconds,
-    steps: steps.map((s) => ({ code: s.code, interrupt_after: s.interruptAfter, interrupts: s.interrupts, queue: s.queue, stop_on_error: s.stopOnError })),
+    steps: steps.map((s) => ({ code: s.code, interrupt_after: s.interruptAfter, interrupts: s.interrupts, queue: s.queue, stop_on_error: s.stopOnError, restart: s.restart })),
   });
   // The kernel shares the driver's stdout, so the results go to a file.
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-driver-')), 'results.json');

@@ -4,7 +4,9 @@ kernel's protocol tests.
 stdin: JSON {"steps": [{"code": "...", "interrupt_after": s, "interrupts": n, "queue": bool}], "timeout": s}
   interrupt_after: send SIGINT (the stop button) that many seconds into the step;
   interrupts: how many, 1.5 s apart (default 1);
-  queue: send this step without waiting for the previous one (as Run All does).
+  queue: send this step without waiting for the previous one (as Run All does);
+  restart: "graceful" (the front end's Restart: a shutdown request, then a kill if needed)
+    or "now" (kill at once) before the step, as a person restarting the kernel does.
 argv[1]: where to write JSON [{"reply": {...}, "outputs": [{"msg_type": ..., "content": {...}}], "seconds": s}, ...]
 The kernel is chosen through JUPYTER_PATH; the working directory is the kernel's.
 """
@@ -56,6 +58,9 @@ def main():
             group = [steps[i]]
             while i + len(group) < len(steps) and steps[i + len(group)].get("queue"):
                 group.append(steps[i + len(group)])
+            if group[0].get("restart"):
+                km.restart_kernel(now=group[0]["restart"] == "now")
+                kc.wait_for_ready(timeout=120)
             started = time.time()
             ids = [kc.execute(s["code"], stop_on_error=s.get("stop_on_error", True)) for s in group]
             for step, msg_id in zip(group, ids):
