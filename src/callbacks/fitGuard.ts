@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { onInterrupt } from '../util/interrupt';
+import { ErrorLatch } from './latch';
 
 /**
  * The stop button in a plain `model.fit(x, y, {callbacks: [liveChart()]})`. tfjs lets the
@@ -149,7 +150,7 @@ async function syncHistory(callback: tf.Callback): Promise<void> {
   await history?.syncData?.();
 }
 
-/** True when `train` runs this fit: its latch then handles a hook's error (see training/latch.ts). */
+/** True when `train` runs this fit: its latch then handles a hook's error (see latch.ts). */
 function inTrain(callback: tf.Callback): boolean {
   const model = modelOf(callback);
   const guard = model === undefined ? undefined : guards.get(model);
@@ -162,31 +163,30 @@ function inTrain(callback: tf.Callback): boolean {
  * `onTrainError` as usual, without calling `super`.
  *
  * In a plain `model.fit`, an error in the callback's `onBatchBegin`, `onBatchEnd` or
- * `onEpochEnd` is kept, not thrown there: tfjs would abort its loop half-way and leave its
- * own tensors (running totals, the epoch's indices, the batch's logs) out of anyone's reach.
- * The callback skips its later hooks and stops the fit at the end of that batch; in
- * `onTrainEnd` it syncs the History (freeing its tensors), calls `onTrainError` and throws the
- * kept error, so `model.fit` rejects with it.
+ * `onEpochEnd` goes into the callback's own {@link ErrorLatch} (the rule is in latch.ts): the
+ * callback skips its later hooks and stops the fit at the end of that batch; in `onTrainEnd`
+ * it syncs the History (freeing its tensors), calls `onTrainError` and throws the kept error,
+ * so `model.fit` rejects with it.
  */
 export abstract class GuardedCallback extends tf.Callback {
   constructor() {
     super();
     // The subclass's hooks are already on the prototype chain here; wrap this instance's.
     const { onTrainBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd, onTrainError } = this;
-    let kept: { error: unknown } | undefined;
+    const latch = new ErrorLatch();
     const keeping = <A extends unknown[]>(hook: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
-      if (kept !== undefined) return;
+      if (latch.tripped) return;
       try {
         await hook.apply(this, args);
       } catch (error) {
         const model = modelOf(this);
+        // Inside `train`, train's own latch (around this callback) keeps it.
         if (model === undefined || !fitting(model) || inTrain(this)) throw error;
-        kept = { error };
-        model.stopTraining = true;
+        latch.trip(error, model);
       }
     };
     this.onTrainBegin = async (logs) => {
-      kept = undefined;
+      latch.take();
       beginFit(this);
       await onTrainBegin.call(this, logs);
     };
@@ -195,10 +195,11 @@ export abstract class GuardedCallback extends tf.Callback {
     const batchEnd = keeping(onBatchEnd);
     this.onBatchEnd = async (batch, logs) => {
       await batchEnd(batch, logs);
-      if (kept === undefined) await batchEdge(this);
+      if (!latch.tripped) await batchEdge(this);
     };
     this.onTrainEnd = async (logs) => {
       try {
+        const kept = latch.take();
         if (kept === undefined) {
           await onTrainEnd.call(this, logs).catch(async (error: unknown) => {
             await syncHistory(this);
@@ -207,7 +208,6 @@ export abstract class GuardedCallback extends tf.Callback {
           return;
         }
         const { error } = kept;
-        kept = undefined;
         await syncHistory(this);
         await onTrainError.call(this, error);
         throw error;

@@ -18,7 +18,7 @@ import { checkModel, datasetProblems, firstBatch, inputNamesOf, outputNamesOf, i
 import { compileArgs, compiledLossNames, contradictions, lossName, planLosses, signatureOf, type CompileSignature, type OutputLoss } from './compile';
 import { describe, TrainingError } from './errors';
 import { labelIssues } from './labels';
-import { ErrorLatch } from './latch';
+import { ErrorLatch } from '../callbacks/latch';
 import { trainingOptionIssues } from './options';
 import { bestOf, defaultMonitor, directionOf, epochRecords, recordsFrame, type EpochRecord, type RunEnd, type RunResult } from './result';
 import { withRunDisplay } from './resultDisplay';

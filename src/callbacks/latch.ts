@@ -1,15 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * A callback that throws inside tfjs's fit loop aborts it half-way: tfjs then never disposes
- * its own running totals (BaseLogger), the epoch's shuffled index tensor or the logs of the
- * batch, and no callback can reach them. So `train` runs every callback behind a latch: the
- * first error a hook throws after training began is kept, the model is told to stop at the
- * end of this batch, every later hook of every latched callback is skipped (as if the fit had
- * ended there), and tfjs finishes its loop and frees what it made. `train` then throws the
- * kept error. Errors in `onTrainBegin` and `onEpochBegin` propagate at once: tfjs holds no
- * tensors of its own at those points. An error in `onBatchBegin` lets that one batch train
- * before the loop stops (tfjs checks for a stop only after a batch).
+ * The one rule for a callback's error inside tfjs's fit loop. Thrown there, it aborts the loop
+ * half-way: tfjs then never disposes its own running totals (BaseLogger), the epoch's shuffled
+ * index tensor or the logs of the batch, and no callback can reach them. So the first error a
+ * hook throws after training began is kept, the model is told to stop at the end of this
+ * batch, every later hook behind the same latch is skipped (as if the fit had ended there),
+ * and tfjs finishes its loop and frees what it made; the kept error is thrown after the fit.
+ *
+ * Two users: `train` puts every callback of its fit behind one latch ({@link ErrorLatch.wrap})
+ * and throws the kept error when `model.fit` returns; in a plain `model.fit`, each of
+ * trainlab's own callbacks keeps its hooks' errors in a latch of its own and throws from its
+ * `onTrainEnd` (GuardedCallback, fitGuard.ts). Errors in `onTrainBegin` and `onEpochBegin`
+ * propagate at once: tfjs holds no tensors of its own at those points. An error in
+ * `onBatchBegin` lets that one batch train before the loop stops (tfjs checks for a stop only
+ * after a batch).
  */
 export class ErrorLatch {
   private caught: { error: unknown } | undefined;
@@ -33,6 +38,13 @@ export class ErrorLatch {
   /** Throws the kept error, if a hook threw. */
   rethrow(): void {
     if (this.caught !== undefined) throw this.caught.error;
+  }
+
+  /** The kept error (if a hook threw), and the latch open again for the next fit. */
+  take(): { error: unknown } | undefined {
+    const caught = this.caught;
+    this.caught = undefined;
+    return caught;
   }
 }
 
