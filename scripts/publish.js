@@ -72,6 +72,22 @@ function isEmpty(output) {
   return Object.values(output.data ?? {}).every((v) => (typeof v === 'string' || Array.isArray(v)) && joined(v).trim() === '');
 }
 
+/** The figure an output shows as a chart, or undefined (streams, errors, empty outputs, outputs without a figure). */
+function chartFigure(output) {
+  if (output.output_type === 'stream' || output.output_type === 'error' || isEmpty(output)) return undefined;
+  return figureOf(output);
+}
+
+/** Per cell, the figure of each of its outputs ({@link chartFigure}); none for other than code cells. Reads each chart once. */
+function figuresByCell(nb) {
+  return nb.cells.map((cell) => (cell.cell_type === 'code' ? (cell.outputs ?? []).map(chartFigure) : []));
+}
+
+/** Every figure an executed notebook shows, in order (from its {@link figuresByCell}, read once). */
+function figuresOf(nb, byCell = figuresByCell(nb)) {
+  return byCell.flat().filter((f) => f !== undefined);
+}
+
 function holdsPlotlyCopy(output) {
   const html = joined(output.data?.['text/html']);
   return PLOTLY_COPY.some((m) => html.includes(m));
@@ -101,18 +117,19 @@ function publishedChart(output, figure, picture) {
 /**
  * The executed notebook `nb` as published: the n-th chart output (in {@link figuresOf}'s
  * order) shown as `pictures[n]` ({png: base64, width, height}), empty outputs dropped, run
- * metadata removed, source hashes added. Throws if a plotly.js copy would remain. Pure.
+ * metadata removed, source hashes added. `byCell` is the notebook's {@link figuresByCell},
+ * when the caller has read it already. Throws if a plotly.js copy would remain. Pure.
  */
-function publishNotebook(nb, pictures) {
+function publishNotebook(nb, pictures, byCell = figuresByCell(nb)) {
   let next = 0;
-  const cells = nb.cells.map((cell) => {
+  const cells = nb.cells.map((cell, c) => {
     if (cell.cell_type !== 'code') return cell;
     const metadata = { ...cell.metadata };
     for (const key of RUN_METADATA) delete metadata[key];
     metadata.trainlab = { ...metadata.trainlab, source: sourceHash(cell.source) };
-    const outputs = (cell.outputs ?? []).flatMap((output) => {
+    const outputs = (cell.outputs ?? []).flatMap((output, o) => {
       if (isEmpty(output)) return [];
-      const figure = output.output_type === 'stream' || output.output_type === 'error' ? undefined : figureOf(output);
+      const figure = byCell[c][o];
       if (figure === undefined) {
         if (holdsPlotlyCopy(output)) throw new Error('publish: an output holds plotly.js but no figure; it cannot be published as a picture');
         return [output];
@@ -125,13 +142,6 @@ function publishNotebook(nb, pictures) {
   });
   if (next !== pictures.length) throw new Error(`publish: ${pictures.length} pictures for ${next} charts`);
   return { ...nb, cells };
-}
-
-/** Every figure an executed notebook shows, in order. */
-function figuresOf(nb) {
-  return nb.cells.flatMap((cell) =>
-    (cell.outputs ?? []).filter((o) => o.output_type !== 'stream' && o.output_type !== 'error' && !isEmpty(o)).map(figureOf).filter((f) => f !== undefined),
-  );
 }
 
 function plotlyPath() {
@@ -173,8 +183,8 @@ async function renderFigures(figures, { chromium = '/usr/bin/chromium', width = 
 /** Publishes the executed notebook at `executedPath` to `targetPath`; resolves to its size in bytes. */
 async function publish(executedPath, targetPath) {
   const nb = JSON.parse(fs.readFileSync(executedPath, 'utf8'));
-  const figures = figuresOf(nb);
-  const published = publishNotebook(nb, await renderFigures(figures));
+  const byCell = figuresByCell(nb);
+  const published = publishNotebook(nb, await renderFigures(figuresOf(nb, byCell)), byCell);
   const text = `${JSON.stringify(published, null, 1)}\n`;
   const temp = path.join(path.dirname(targetPath), `.${path.basename(targetPath)}.publishing`);
   fs.writeFileSync(temp, text);
@@ -182,4 +192,4 @@ async function publish(executedPath, targetPath) {
   return Buffer.byteLength(text);
 }
 
-module.exports = { publish, publishNotebook, renderFigures, figuresOf, figureOf, figureTitle, sourceHash, joined, PLOTLY_MIME, PLOTLY_COPY };
+module.exports = { publish, publishNotebook, renderFigures, figuresOf, chartFigure, figureTitle, sourceHash, joined, PLOTLY_MIME, PLOTLY_COPY };

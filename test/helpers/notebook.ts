@@ -121,6 +121,20 @@ export function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, 
   return c.evidence as Record<string, number>;
 }
 
+/** A claim's evidence where some values may be words ("never") rather than numbers. */
+export type Evidence = Record<string, number | string>;
+
+/** The number `e[key]`, asserted to be one. */
+export function num(e: Evidence, key: string): number {
+  assert.equal(typeof e[key], 'number', `${key} is not a number: ${JSON.stringify(e)}`);
+  return e[key] as number;
+}
+
+/** The numbers at `keys` of `e`, in order, each asserted to be one ({@link num}). */
+export function series(e: Evidence, keys: string[]): number[] {
+  return keys.map((k) => num(e, k));
+}
+
 /** Total size of the executed notebook file in bytes. */
 export function sizeOf(nb: ExecutedNotebook): number {
   return fs.statSync(nb.ipynbPath).size;
@@ -134,14 +148,24 @@ export function chartOutputs(nb: ExecutedNotebook): Output[] {
   return outputsOf(nb).filter((o) => o.data !== undefined && PLOTLY_MIME in o.data);
 }
 
+/**
+ * The one output of `nb` that is a live chart (trainlab chart HTML) whose text starts with
+ * `title`, asserted to be exactly one; `message` replaces the assertion's default words.
+ */
+export function oneLiveChart(nb: ExecutedNotebook, title: string, message?: string): Output {
+  const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
+  assert.equal(drawn.length, 1, message ?? `one live chart titled '${title}', found ${drawn.length}`);
+  return drawn[0];
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const publisher = require('../../scripts/publish') as { figureOf(output: Output): unknown; figureTitle(figure: unknown): string };
+const publisher = require('../../scripts/publish') as { chartFigure(output: Output): unknown; figureTitle(figure: unknown): string };
 
 /** Per code cell, the titles of the charts it drew, in order (shown, live and published charts alike). */
 export function chartTitlesByCell(cells: Cell[]): string[][] {
   return cells
     .filter((c) => c.cell_type === 'code')
-    .map((c) => (c.outputs ?? []).filter((o) => o.output_type !== 'stream' && o.output_type !== 'error').map(publisher.figureOf).filter((f) => f !== undefined).map(publisher.figureTitle));
+    .map((c) => (c.outputs ?? []).map(publisher.chartFigure).filter((f) => f !== undefined).map(publisher.figureTitle));
 }
 
 /**

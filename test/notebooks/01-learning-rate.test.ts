@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimed, runTutorial, claimsOf, outputsOf, joined, type ClaimRecord } from '../helpers/notebook';
+import { claimed, runTutorial, claimsOf, outputsOf, joined, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 test('01-learning-rate: too high diverges or oscillates, too low crawls, the range test suggests a good rate, warmup calms the start, schedules beat a constant rate', async () => {
   const { nb } = await runTutorial('01-learning-rate', 6);
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
-  for (const title of ['Suggested rate']) {
-    const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-    assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
-  }
+  for (const title of ['Suggested rate']) oneLiveChart(nb, title);
   const slider = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith('Loss by learning rate (12 traces)'));
   assert.equal(slider.length, 1, 'one slider figure over the six precomputed runs (loss and val_loss each)');
 

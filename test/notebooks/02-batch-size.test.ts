@@ -1,16 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, claimsOf, claimed, type ClaimRecord } from '../helpers/notebook';
+import { runTutorial, claimsOf, claimed, num, series, type ClaimRecord, type Evidence } from '../helpers/notebook';
 
 /** The one claim matching `pattern`, asserted to hold; its evidence may name "never". */
-const evidence = (claims: ClaimRecord[], pattern: RegExp) =>
-  claimed(claims, pattern) as Record<string, number | string>;
+const evidence = (claims: ClaimRecord[], pattern: RegExp): Evidence => claimed(claims, pattern);
 
-const num = (e: Record<string, number | string>, key: string): number => {
-  assert.equal(typeof e[key], 'number', `${key} is not a number: ${JSON.stringify(e)}`);
-  return e[key] as number;
-};
-const series = (e: Record<string, number | string>, keys: string[]): number[] => keys.map((k) => num(e, k));
 const falling = (v: number[]) => v.every((x, i) => i === 0 || x < v[i - 1]);
 const rising = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);
 

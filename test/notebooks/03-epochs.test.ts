@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, claimsOf, claimed, outputsOf, joined } from '../helpers/notebook';
+import { runTutorial, claimsOf, claimed, oneLiveChart } from '../helpers/notebook';
 
 const EPOCHS = 300;
 const PATIENCE = 20;
@@ -10,10 +10,7 @@ test('03-epochs: too few epochs underfit, too many overfit (one chart), early st
   const numbers = (c: { text: string; evidence?: unknown }) => Object.entries(c.evidence as object).forEach(([k, v]) => assert.equal(typeof v, 'number', `${c.text}: ${k} is not a number`));
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   // Both long training cells drew a live chart of training and validation loss.
-  for (const title of ['Training vs validation loss over 300 epochs', `Early stopping, patience ${PATIENCE}`]) {
-    const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-    assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
-  }
+  for (const title of ['Training vs validation loss over 300 epochs', `Early stopping, patience ${PATIENCE}`]) oneLiveChart(nb, title);
   const claims = claimsOf(nb);
   assert.equal(claims.length, 10, `claims: ${claims.map((c) => c.text).join(' | ')}`);
   assert.deepEqual(claims.filter((c) => !c.holds).map((c) => c.text), [], 'every claim holds');

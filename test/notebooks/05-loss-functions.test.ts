@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimed, runTutorial, claimsOf, outputsOf, joined, type ClaimRecord } from '../helpers/notebook';
+import { claimed, runTutorial, claimsOf, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 test('05-loss-functions: MSE for regression, cross-entropy and its gradients, MAE/Huber against outliers, a loss that disagrees with its metric', async () => {
   // No errors, the comparison chart, under 6 MB, the same charts as the published copy.
   const { nb } = await runTutorial('05-loss-functions', 1);
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   // The two training cells a reader watches drew live charts, which end as their final figures.
-  for (const title of ['Auto MPG: MSE while training', 'Two moons: validation loss and accuracy']) {
-    const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-    assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
-  }
+  for (const title of ['Auto MPG: MSE while training', 'Two moons: validation loss and accuracy']) oneLiveChart(nb, title);
   const claims = claimsOf(nb);
   assert.equal(claims.length, 10, `claims: ${claims.map((c) => c.text).join(' | ')}`);
   assert.deepEqual(claims.filter((c) => !c.holds).map((c) => c.text), [], 'every claim holds');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimed, runTutorial, claimsOf, outputsOf, joined, PLOTLY_MIME, type ClaimRecord } from '../helpers/notebook';
+import { claimed, runTutorial, claimsOf, outputsOf, PLOTLY_MIME, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 /** A remedy's claim: a narrower gap and a lower test loss than the baseline, against one shared baseline. */
 function narrows(claims: ClaimRecord[], pattern: RegExp, baseline: { gap: number; test: number; val: number }): Record<string, number> {
@@ -19,8 +19,7 @@ test('06-overfitting: memorising random labels, learning label noise, small data
   const sliders = figures.filter((f) => f.layout.sliders !== undefined);
   assert.equal(sliders.length, 1, 'one slider figure');
   assert.deepEqual(sliders[0].layout.sliders![0].steps.map((s) => s.label), ['0', '0.2', '0.4', '0.6', '0.8'], 'a slider step per dropout rate');
-  const live = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith('Baseline: 60 points') && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-  assert.equal(live.length, 1, 'the baseline run drew a live chart');
+  oneLiveChart(nb, 'Baseline: 60 points', 'the baseline run drew a live chart');
 
   const claims = claimsOf(nb);
   assert.equal(claims.length, 11, `claims: ${claims.map((c) => c.text).join(' | ')}`);

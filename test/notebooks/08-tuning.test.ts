@@ -1,25 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTutorial, claimsOf, stdoutOf, outputsOf, joined, type ClaimRecord } from '../helpers/notebook';
-
-/** The one claim whose text matches `pattern`, asserted to hold; returns its evidence. */
-function claimed(claims: ClaimRecord[], pattern: RegExp): Record<string, number | string> {
-  const found = claims.filter((c) => pattern.test(c.text));
-  assert.equal(found.length, 1, `one claim matching ${pattern}, found ${found.length}: ${claims.map((c) => c.text).join(' | ')}`);
-  const [c] = found;
-  assert.equal(c.holds, true, `claim does not hold: ${c.text} — ${JSON.stringify(c.evidence)}`);
-  assert.ok(c.evidence !== undefined && typeof c.evidence === 'object', `claim without numbers: ${c.text}`);
-  return c.evidence as Record<string, number | string>;
-}
-const num = (e: Record<string, number | string>, key: string): number => {
-  assert.equal(typeof e[key], 'number', `${key} in ${JSON.stringify(e)}`);
-  return e[key] as number;
-};
+import { claimed, num, runTutorial, claimsOf, stdoutOf, outputsOf, joined, oneLiveChart } from '../helpers/notebook';
 
 test('08-tuning: one architecture, a sweep selected on validation, fresh seeds, selection bias, one look at the test set', async () => {
   const { nb } = await runTutorial('08-tuning', 2); // sweep results, best/default/worst
-  const live = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith('Default configuration') && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-  assert.equal(live.length, 1, 'the default run draws a live chart');
+  oneLiveChart(nb, 'Default configuration', 'the default run draws a live chart');
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   assert.match(stdoutOf(nb), /train: 360 points\s+validation: 120 points\s+test: 120 points/, 'train/validation/test split up front');
   const html = outputsOf(nb).map((o) => joined(o.data?.['text/html'] as string | string[] | undefined));

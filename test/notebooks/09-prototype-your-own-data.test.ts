@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { claimed, ROOT, runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
+import { claimed, ROOT, runTutorial, claimsOf, stdoutOf, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 const LN4 = Math.log(4);
 
@@ -19,10 +19,7 @@ test('09-prototype-your-own-data: CSV → split → scale → sanity checks → 
   const { nb } = await runTutorial('09-prototype-your-own-data', 3);
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
   // The training cells drew live charts, which end as their final figures.
-  for (const title of ['One batch of 16 rows', 'Baseline, learning rate', 'Final model', 'Reloaded: 10 more epochs', 'And 5 more']) {
-    const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-    assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
-  }
+  for (const title of ['One batch of 16 rows', 'Baseline, learning rate', 'Final model', 'Reloaded: 10 more epochs', 'And 5 more']) oneLiveChart(nb, title);
 
   const out = stdoutOf(nb);
   assert.match(out, /800 rows, 5 features; rows per class: \{ navy: 200, black: 200, pinto: 200, kidney: 200 \}/);

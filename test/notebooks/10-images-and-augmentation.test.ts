@@ -1,15 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimed, runTutorial, outputsOf, claimsOf, stdoutOf, joined, type ClaimRecord } from '../helpers/notebook';
+import { claimed, runTutorial, outputsOf, claimsOf, stdoutOf, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 test('10-images-and-augmentation: a CNN memorises 200 images; shifts and flips, L2, dropout and AdamW decay against it; the U-curve of L2', async () => {
   // No errors, the shown charts (augmentation, the L2 sweep and its slider), the published charts.
   const { nb } = await runTutorial('10-images-and-augmentation', 3);
   assert.ok(nb.seconds < 180, `the notebook took ${nb.seconds.toFixed(0)} s; it must run in under 3 minutes`);
-  for (const title of ['No augmentation', 'Shifts and flips']) {
-    const drawn = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith(title) && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-    assert.equal(drawn.length, 1, `one live chart titled '${title}', found ${drawn.length}`);
-  }
+  for (const title of ['No augmentation', 'Shifts and flips']) oneLiveChart(nb, title);
   // A charts.slider over the five precomputed L2 runs.
   const sliders = outputsOf(nb).filter((o) => /"sliders"/.test(JSON.stringify(o.data?.['application/vnd.plotly.v1+json'] ?? {})));
   assert.equal(sliders.length, 1, `one slider figure, found ${sliders.length}`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { claimed, ROOT, runNotebook, runTutorial, stdoutOf, outputsOf, joined, claimsOf, type ClaimRecord } from '../helpers/notebook';
+import { claimed, ROOT, runNotebook, runTutorial, stdoutOf, outputsOf, joined, claimsOf, type ClaimRecord, oneLiveChart } from '../helpers/notebook';
 
 test('00-quickstart: the chain learns a line; a convex model gives one answer whatever the settings, a network does not', async () => {
   const { nb } = await runTutorial('00-quickstart', 2);
@@ -12,9 +12,8 @@ test('00-quickstart: the chain learns a line; a convex model gives one answer wh
   const everything = outputsOf(nb).map((o) => joined(o.text)).join('');
   assert.doesNotMatch(everything, /looks like you are running TensorFlow\.js in Node\.js/);
   // The training cell drew its live chart, which ends as the final loss figure.
-  const live = outputsOf(nb).filter((o) => joined(o.data?.['text/plain'] as string | string[] | undefined).startsWith('Fitting a line') && /trainlab-chart/.test(joined(o.data?.['text/html'] as string | string[] | undefined)));
-  assert.equal(live.length, 1, 'one live chart titled "Fitting a line"');
-  assert.match(joined(live[0].data!['text/plain'] as string[]), /loss: 30 points/);
+  const live = oneLiveChart(nb, 'Fitting a line', 'one live chart titled "Fitting a line"');
+  assert.match(joined(live.data!['text/plain'] as string[]), /loss: 30 points/);
   // Headless runs number their cells (execute_input), so the HTML export shows In [n].
   const code = nb.cells.filter((c) => c.cell_type === 'code' && joined(c.source).trim() !== '');
   assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1));
