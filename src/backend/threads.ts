@@ -196,20 +196,36 @@ export const POOL_MIN_WORK = 1 << 20;
  * busy, a parallel product waits for the slowest thread to be scheduled and is slower than
  * one thread (an MLP step on 2 threads ran at ~0.6x of 1 thread at a load average of 5 on 2
  * cores). Per size class (powers of two of the work), the first calls alternate pool and
- * inline, the faster mean wins, and the choice is measured again every REPROBE calls as the
- * load changes. Both ways compute the same values.
+ * inline, the faster median wins ({@link poolWins}), and the choice is measured again every
+ * REPROBE calls as the load changes. Both ways compute the same values.
  */
 const PROBES = 6;
 const REPROBE = 400;
 
 interface SizeClass {
   calls: number;
-  pooledMs: number;
-  inlineMs: number;
+  pooledMs: number[];
+  inlineMs: number[];
   pooled: boolean;
 }
 
 const classes = new Map<number, SizeClass>();
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Whether the pool won a size class's probes: its median time is below inline's. A median,
+ * not a mean, so that one call delayed by another process (a preempted pool thread) does not
+ * decide for the next REPROBE calls.
+ */
+export function poolWins(pooledMs: readonly number[], inlineMs: readonly number[]): boolean {
+  if (pooledMs.length === 0 || inlineMs.length === 0) return false;
+  return median(pooledMs) < median(inlineMs);
+}
 
 /** Runs `fn` (a product or convolution of `work` multiply-adds) on XNNPACK's pool or inline, whichever is faster here now. */
 export function withThreadPool<T>(work: number, fn: () => T): T {
@@ -217,13 +233,13 @@ export function withThreadPool<T>(work: number, fn: () => T): T {
   const key = Math.round(Math.log2(work));
   let c = classes.get(key);
   if (c === undefined) {
-    c = { calls: 0, pooledMs: 0, inlineMs: 0, pooled: true };
+    c = { calls: 0, pooledMs: [], inlineMs: [], pooled: true };
     classes.set(key, c);
   }
   const phase = c.calls % REPROBE;
   if (phase === 0) {
-    c.pooledMs = 0;
-    c.inlineMs = 0;
+    c.pooledMs = [];
+    c.inlineMs = [];
   }
   c.calls++;
   const probing = phase < 2 * PROBES;
@@ -236,10 +252,8 @@ export function withThreadPool<T>(work: number, fn: () => T): T {
   } finally {
     if (usePool) words[pool.index] = 0;
     if (probing) {
-      const ms = performance.now() - start;
-      if (usePool) c.pooledMs += ms;
-      else c.inlineMs += ms;
-      if (phase === 2 * PROBES - 1) c.pooled = c.pooledMs < c.inlineMs;
+      (usePool ? c.pooledMs : c.inlineMs).push(performance.now() - start);
+      if (phase === 2 * PROBES - 1) c.pooled = poolWins(c.pooledMs, c.inlineMs);
     }
   }
 }

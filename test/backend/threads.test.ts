@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { useBackend, BackendError } from '../../src/backend';
-import { defaultThreads, machineCores } from '../../src/backend/threads';
+import { defaultThreads, machineCores, poolWins } from '../../src/backend/threads';
 
 const script = path.resolve(__dirname, '..', 'fixtures', 'threads', 'train.js');
 const noSharedMemory = path.resolve(__dirname, '..', 'fixtures', 'threads', 'nosab.js');
@@ -154,4 +154,17 @@ test('where the runtime has no shared memory, asked-for threads give one line, s
     const said = arg === 'default' && machineCores() === 1 ? [] : [`trainlab: ${asked}, but this JavaScript runtime has no SharedArrayBuffer; running on one thread.`];
     assert.deepEqual(r.lines, [...said, 'trainlab: using the wasm backend (requested, 1 thread)', 'trainlab: using the wasm backend (requested, 1 thread)'], arg);
   });
+});
+
+test('a size class uses the pool when its median probe time beats inline; one delayed call does not decide', () => {
+  const cases: Array<[number[], number[], boolean, string]> = [
+    [[1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2], true, 'pool twice as fast'],
+    [[2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 1], false, 'pool slower'],
+    [[1, 1, 1, 1, 1, 40], [2, 2, 2, 2, 2, 2], true, 'one pooled call preempted (a mean would say inline)'],
+    [[2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 40], false, 'one inline call preempted (a mean would say pool)'],
+    [[1, 1, 1], [1, 1, 1], false, 'a tie stays inline'],
+    [[], [1], false, 'no pooled probe'],
+    [[1, 3], [2.5, 2.5], true, 'even count: mean of the middle two'],
+  ];
+  for (const [pooled, inline, expected, what] of cases) assert.equal(poolWins(pooled, inline), expected, what);
 });
