@@ -42,16 +42,17 @@ export function takeRows<D extends XY>(data: D, indices: number[]): D {
 }
 
 /**
- * Shuffles the rows of `data` (seeded) and cuts them into training, validation and test
- * parts. The result owns new tensors; `data` is left as it was; other fields (names,
- * classes, a loaded set's raw `frame`) are shared by the parts as they are. Rounds each
- * part's size to the nearest row; a requested part that would get no rows is an error.
- */
-/**
  * stratify groups rows by label value: a continuous target would make every value its own
  * class (and the smaller parts come out empty), so say that instead.
  */
 function continuousTargetCheck(y: tf.Tensor): void {
+  if (y.rank > 2) {
+    throw new DataError(
+      `splitData: stratify: true reads one class per row from data.y ([rows], [rows, 1] or one-hot [rows, classes]), but data.y has shape [${y.shape.join(', ')}]. ` +
+        'Pass stratify: false, or a y with one class per row.',
+      { path: 'stratify', received: true, expected: 'data.y of shape [rows], [rows, 1] or [rows, classes]' },
+    );
+  }
   if (y.rank === 2 && y.shape[1]! > 1) return; // one-hot rows: classes by argMax
   const values = y.dataSync();
   const fractional = values.findIndex((v) => !Number.isInteger(v));
@@ -65,6 +66,15 @@ function continuousTargetCheck(y: tf.Tensor): void {
   );
 }
 
+/**
+ * Shuffles the rows of `data` (seeded) and cuts them into training, validation and test
+ * parts. A row is one sample: the first axis of `x` and `y`, whatever their rank
+ * (`[rows, features]`, images `[n, h, w, c]`, sequences `[n, t, f]`, labels `[n]`); the
+ * shuffle depends only on the number of rows and the seed. The result owns new tensors;
+ * `data` is left as it was; other fields (names, classes, a loaded set's raw `frame`) are
+ * shared by the parts as they are. Rounds each part's size to the nearest row; a requested
+ * part that would get no rows is an error.
+ */
 export function splitData<D extends XY>(data: D, options: SplitOptions = {}): Split<D> {
   checkDataOptions('splitData', options);
   const { validation = 0.2, test = 0.2, seed = 0, stratify = false } = options;

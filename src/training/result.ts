@@ -11,7 +11,7 @@ export type RunEnd = 'completed' | 'earlyStopping' | 'nonFiniteLoss' | 'interrup
 
 /**
  * What `train` returns. Besides its data it has the statistics methods `epochsTo`,
- * `tailMean` and `gap` (hidden from JSON and `Object.keys`, as its display method is).
+ * `timeTo`, `tailMean` and `gap` (hidden from JSON and `Object.keys`, as its display method is).
  */
 export interface RunResult extends RunStatistics {
   /**
@@ -19,6 +19,13 @@ export interface RunResult extends RunStatistics {
    * model has run under `train` so far (a second call's records follow the first's).
    */
   history: EpochRecord[];
+  /**
+   * Seconds of training at the end of each epoch of `history` (same index), cumulative over
+   * the `train` calls the history spans: wall time from the start of each fit (checks and
+   * compile left out) to the epoch's end, callbacks included. Measured, so it differs from
+   * run to run; nothing else in the result depends on it. `run.timeTo` reads it.
+   */
+  elapsedSeconds: number[];
   /** 0-based number of this call's first epoch (the epochs run by earlier calls). */
   initialEpoch: number;
   /** The loss trained on: its name (a custom function's name), or one per output by output name. */

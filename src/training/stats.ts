@@ -1,8 +1,8 @@
 /**
- * Run statistics a notebook would otherwise compute by hand: epochs to a target, the mean
- * of the last epochs, the train/validation gap, and how noisy or upward a curve is. Pure
- * functions over a history (or a list of values); `RunResult` offers the first three as
- * methods.
+ * Run statistics a notebook would otherwise compute by hand: epochs and seconds to a
+ * target, the mean of the last epochs, the train/validation gap, and how noisy or upward a
+ * curve is. Pure functions over a history (or a list of values); `RunResult` offers the
+ * first four as methods.
  */
 import { z } from 'zod';
 import { metricDirection, metricModes, type MetricMode } from '../config/direction';
@@ -38,10 +38,17 @@ export interface RunGap {
 export interface RunStatistics {
   /**
    * The first epoch, counted from 1 as a reader counts, at which `metric` reaches `target`
-   * in its direction (at or below for a loss, at or above for accuracy); undefined if it
+   * in its direction (at or below for a loss, at or above for accuracy; a value equal to
+   * the target in float32, as tfjs logs it, counts: see {@link reaches}); undefined if it
    * never does. `run.epochsTo('val_acc', 0.9)`.
    */
   epochsTo(metric: string, target: number, options?: MetricDirectionOptions): number | undefined;
+  /**
+   * The seconds of training (`run.elapsedSeconds` at that epoch's end) until `metric` first
+   * reached `target`, by the same rule as `epochsTo`; undefined exactly when `epochsTo` is.
+   * `run.timeTo('val_acc', 0.9)`.
+   */
+  timeTo(metric: string, target: number, options?: MetricDirectionOptions): number | undefined;
   /** Mean of `metric` over the last `n` epochs (a steadier final value than the last one). `run.tailMean('val_loss', 5)`. */
   tailMean(metric: string, n: number): number;
   /** Validation minus training value of `metric` (default `'loss'`) at the best validation epoch and at the end. */
@@ -83,14 +90,42 @@ function checkFinite(component: string, name: string, value: unknown, fix: strin
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(component, `${name} must be a finite number; received ${showValue(value)}. ${fix}`);
 }
 
-/** {@link RunStatistics.epochsTo} over a history. */
-export function epochsTo(history: readonly EpochRecord[], metric: string, target: number, options: MetricDirectionOptions = {}, config?: TrainingConfig, component = 'epochsTo'): number | undefined {
+/**
+ * Whether `value` reaches `target` in direction `mode` (at or above for `'max'`, at or below
+ * for `'min'`). tfjs logs metrics as float32, so a value equal to the target in float32
+ * counts: 54 of 60 right logs acc 0.8999999761581421, which reaches 0.9. The bound is the
+ * looser of `target` and `Math.fround(target)`, so an exact float64 value counts too.
+ */
+export function reaches(value: number, target: number, mode: MetricMode): boolean {
+  const f = Math.fround(target);
+  return mode === 'min' ? value <= Math.max(target, f) : value >= Math.min(target, f);
+}
+
+/** Index into `history` of the first epoch whose `metric` {@link reaches} `target`, -1 if none; checks the arguments. */
+function firstReaching(history: readonly EpochRecord[], metric: string, target: number, options: MetricDirectionOptions, config: TrainingConfig | undefined, component: string, call: string): number {
   checkOptions(component, directionSchema, options, (message, issues) => new TrainingError(component, issues.length > 0 ? issues : [message]));
   const values = metricValues(history, metric, component);
-  checkFinite(component, 'target', target, `Pass the value to reach, e.g. epochsTo('val_loss', 0.3).`);
+  checkFinite(component, 'target', target, `Pass the value to reach, e.g. ${call}('val_loss', 0.3).`);
   const mode = directionFor(component, metric, config, options);
-  const i = values.findIndex((v) => (mode === 'min' ? v <= target : v >= target));
+  return values.findIndex((v) => reaches(v, target, mode));
+}
+
+/** {@link RunStatistics.epochsTo} over a history. */
+export function epochsTo(history: readonly EpochRecord[], metric: string, target: number, options: MetricDirectionOptions = {}, config?: TrainingConfig, component = 'epochsTo'): number | undefined {
+  const i = firstReaching(history, metric, target, options, config, component, 'epochsTo');
   return i < 0 ? undefined : history[i].epoch + 1;
+}
+
+/** {@link RunStatistics.timeTo} over a history and its `elapsedSeconds` (one per record, cumulative). */
+export function timeTo(history: readonly EpochRecord[], elapsedSeconds: readonly number[], metric: string, target: number, options: MetricDirectionOptions = {}, config?: TrainingConfig, component = 'timeTo'): number | undefined {
+  if (!Array.isArray(elapsedSeconds) || elapsedSeconds.length !== history.length) {
+    const entries = Array.isArray(elapsedSeconds) ? `has ${elapsedSeconds.length} entries` : `is ${showValue(elapsedSeconds)}`;
+    fail(component, `elapsedSeconds ${entries} but the history has ${history.length} epochs; it needs one per epoch (cumulative seconds at each epoch's end, as train records them in run.elapsedSeconds).`);
+  }
+  const bad = elapsedSeconds.findIndex((t) => typeof t !== 'number' || !Number.isFinite(t) || t < 0);
+  if (bad >= 0) fail(component, `elapsedSeconds[${bad}] is ${showValue(elapsedSeconds[bad])}; it needs finite seconds ≥ 0, one per epoch.`);
+  const i = firstReaching(history, metric, target, options, config, component, 'timeTo');
+  return i < 0 ? undefined : elapsedSeconds[i];
 }
 
 /** {@link RunStatistics.tailMean} over a history. */
@@ -158,10 +193,13 @@ export function upward(values: readonly number[] | Float32Array): number {
 }
 
 /** Gives `run` the hidden (non-enumerable, so JSON and worker messages skip them) methods of {@link RunStatistics}. */
-export function attachStatistics<T extends { history: EpochRecord[]; config: TrainingConfig }>(run: T): T & RunStatistics {
+export function attachStatistics<T extends { history: EpochRecord[]; elapsedSeconds: number[]; config: TrainingConfig }>(run: T): T & RunStatistics {
   const methods: RunStatistics = {
     epochsTo(metric, target, options = {}) {
       return epochsTo(run.history, metric, target, options, run.config, 'run.epochsTo');
+    },
+    timeTo(metric, target, options = {}) {
+      return timeTo(run.history, run.elapsedSeconds, metric, target, options, run.config, 'run.timeTo');
     },
     tailMean(metric, n) {
       return tailMean(run.history, metric, n, 'run.tailMean');

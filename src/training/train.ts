@@ -72,6 +72,8 @@ interface TrainingState {
   steps: number;
   /** Every epoch record so far, concatenated over calls. */
   history: EpochRecord[];
+  /** Cumulative seconds of training at the end of each record of `history` (same index). */
+  elapsedSeconds: number[];
 }
 
 // Per model, dropped with the model (WeakMap) or by disposeTrainingState.
@@ -237,15 +239,19 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   const unseeded = Math.random;
   const lossResult = lossSummary(model, losses);
   const initialEpoch = cfg.initialEpoch ?? state?.epochs ?? 0;
-  const earlier = (state?.history ?? []).filter((r) => r.epoch < initialEpoch);
+  // The records (and their seconds) before initialEpoch carry on; a rewound run drops the rest.
+  const previous = state ?? { history: [], elapsedSeconds: [] };
+  const kept = previous.history.flatMap((r, i) => (r.epoch < initialEpoch ? [i] : []));
+  const earlier = kept.map((i) => previous.history[i]);
+  const earlierSeconds = kept.map((i) => previous.elapsedSeconds[i]);
   try {
-    if (control.stopRequest !== undefined) return reported(emptyResult(cfg, control.stopRequest, started, lossResult, initialEpoch, earlier));
+    if (control.stopRequest !== undefined) return reported(emptyResult(cfg, control.stopRequest, started, lossResult, initialEpoch, earlier, earlierSeconds));
     if (cfg.seed !== undefined) Math.random = mulberry32(cfg.seed);
     // Regularization before compile: tfjs collects the layers' losses at every step, so a
     // change here also reaches a model that stays compiled.
     applyRegularization(model, { l1: cfg.regularization.l1, l2: cfg.regularization.l2 });
     if (cfg.regularization.dropout > 0) setDropoutRate(model, cfg.regularization.dropout);
-    const current: TrainingState = state ?? { optimizer: undefined, signature: undefined, epochs: 0, steps: 0, history: [] };
+    const current: TrainingState = state ?? { optimizer: undefined, signature: undefined, epochs: 0, steps: 0, history: [], elapsedSeconds: [] };
     if (!keep) {
       const optimizer = optimizerFromConfig(cfg);
       // One that tfjs made from a name ('adam') belongs to the model and would be orphaned; the user's own instance stays theirs.
@@ -261,7 +267,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     states.set(model, current);
 
     // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
-    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, new LearningRateLogger(), new StepCounter(current)];
+    const clock = new EpochClock();
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, clock, new LearningRateLogger(), new StepCounter(current)];
     if (cfg.lrSchedule !== undefined) {
       const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
       // Epoch schedules see the true epoch (fit numbers on from initialEpoch); batch schedules the true step.
@@ -329,7 +336,11 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     latch.rethrow();
     const records = epochRecords(history.epoch, history.history as Record<string, unknown[]>);
     const all = [...earlier, ...records];
+    // Seconds go on from the last kept epoch's, so they stay cumulative along the history.
+    const offset = earlierSeconds[earlierSeconds.length - 1] ?? 0;
+    const seconds = [...earlierSeconds, ...records.map((r) => offset + clock.secondsAt(r.epoch))];
     current.history = all;
+    current.elapsedSeconds = seconds;
     current.epochs = records.length > 0 ? records[records.length - 1].epoch + 1 : initialEpoch;
     const stoppedEarly = stopper !== undefined && stopper.stoppedEpoch > 0;
     let end: RunEnd = 'completed';
@@ -342,6 +353,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     const best = stopper !== undefined && stopper.best !== undefined ? { epoch: stopper.bestEpoch, value: stopper.best } : bestOf(all, monitor, direction);
     return reported(makeResult({
       records: all,
+      seconds,
       epochsRun: records.length,
       initialEpoch,
       loss: lossResult,
@@ -396,6 +408,7 @@ function hasDropout(model: tf.LayersModel): boolean {
 
 function makeResult(r: {
   records: EpochRecord[];
+  seconds: number[];
   epochsRun: number;
   initialEpoch: number;
   loss: string | Record<string, string>;
@@ -411,6 +424,7 @@ function makeResult(r: {
   let frame: ReturnType<typeof recordsFrame> | undefined;
   return withRunDisplay({
     history: r.records,
+    elapsedSeconds: r.seconds,
     historyFrame: () => (frame ??= recordsFrame(r.records)),
     monitor: r.monitor,
     direction: r.direction,
@@ -430,8 +444,27 @@ function makeResult(r: {
   });
 }
 
-function emptyResult(config: TrainingConfig, end: RunEnd, started: number, loss: string | Record<string, string>, initialEpoch: number, earlier: EpochRecord[]): RunResult {
-  return makeResult({ records: earlier, epochsRun: 0, initialEpoch, loss, monitor: 'loss', direction: 'min', best: undefined, stoppedEarly: false, stoppedEpoch: undefined, end, config, started });
+function emptyResult(config: TrainingConfig, end: RunEnd, started: number, loss: string | Record<string, string>, initialEpoch: number, earlier: EpochRecord[], earlierSeconds: number[]): RunResult {
+  return makeResult({ records: earlier, seconds: earlierSeconds, epochsRun: 0, initialEpoch, loss, monitor: 'loss', direction: 'min', best: undefined, stoppedEarly: false, stoppedEpoch: undefined, end, config, started });
+}
+
+/**
+ * Seconds from the start of the fit to each epoch's end (`performance.now`, which no seeded
+ * result reads). An epoch tfjs logged without this hook seeing its end (none known) gets
+ * the time it is asked for, so the list stays one entry per epoch.
+ */
+class EpochClock extends tf.Callback {
+  private start = performance.now();
+  private readonly ends = new Map<number, number>();
+  override async onTrainBegin(): Promise<void> {
+    this.start = performance.now();
+  }
+  override async onEpochEnd(epoch: number): Promise<void> {
+    this.ends.set(epoch, (performance.now() - this.start) / 1000);
+  }
+  secondsAt(epoch: number): number {
+    return this.ends.get(epoch) ?? (performance.now() - this.start) / 1000;
+  }
 }
 
 /** Counts batches into the model's state, so a per-batch schedule continues on the next call. */

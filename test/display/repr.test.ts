@@ -327,6 +327,7 @@ describe('displayBundle: configs and runs', () => {
   const base = (over: Partial<RunResult>): RunResult =>
     withRunDisplay({
       history: [{ epoch: 0, loss: 1 }],
+      elapsedSeconds: [1.2],
       historyFrame: () => { throw new Error('unused'); },
       monitor: 'loss',
       direction: 'min',
