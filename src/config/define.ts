@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizer } from '../optimizers/create';
-import { checkOptimizerSpec, clipConflictIssue, DEFAULT_LEARNING_RATES, type OptimizerSpec } from '../optimizers/spec';
+import { checkOptimizerSpec, clipConflictIssue, decayProductIssue, DEFAULT_LEARNING_RATES, type OptimizerSpec } from '../optimizers/spec';
 import { checkScheduleSpec } from '../schedules/spec';
 import { attachDisplay } from '../display/protocol';
 import { showConfig } from './display';
@@ -44,11 +44,15 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, input, trainingConfigSchema));
 
   let optimizer: OptimizerSpec = 'adam';
+  let weightDecay: number | undefined;
   const moved: Record<string, number> = {};
   if (raw.optimizer !== undefined) {
     const checked = checkOptimizerSpec(raw.optimizer, 'optimizer');
     if (!checked.ok) issues.push(...checked.issues);
-    else optimizer = normaliseOptimizer(raw.optimizer as OptimizerSpec, moved);
+    else {
+      optimizer = normaliseOptimizer(raw.optimizer as OptimizerSpec, moved);
+      if (checked.value.name === 'adamw') weightDecay = checked.value.weightDecay;
+    }
   }
   for (const key of MOVED_KEYS) {
     const inner = moved[key];
@@ -60,6 +64,12 @@ export function defineConfig(input: TrainingConfigInput = {}): TrainingConfig {
         message: `optimizer.${key} (${inner}) disagrees with ${key} (${describe(raw[key])}). Set ${key} in one place.`,
       });
     }
+  }
+  // AdamW's decay against the learning rate the optimizer will be built with (createOptimizer's rule, reported here with the config's paths).
+  const rate = typeof raw.learningRate === 'number' ? raw.learningRate : moved.learningRate ?? DEFAULT_LEARNING_RATES.adamw;
+  if (weightDecay !== undefined && parsed.success) {
+    const decay = decayProductIssue(rate, weightDecay, { path: 'optimizer.weightDecay', learningRate: raw.learningRate !== undefined || moved.learningRate !== undefined ? 'learningRate' : 'the default learningRate' });
+    if (decay !== undefined) issues.push(decay);
   }
   const clips = CLIP_KEYS.filter((k) => raw[k] !== undefined || moved[k] !== undefined);
   // Two clipping options inside the optimizer object are already reported by checkOptimizerSpec.

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyFusedAdam } from '../kernels/adam';
 import { applyClipped, type ClipOptions, type GradientInput, type NamedTensor } from './clipping';
+import { decayProductIssue, OptimizerError } from './spec';
 
 type Variable = tf.Variable;
 // Stock subclasses declare applyGradients with slightly different map types (NamedVariableMap vs
@@ -162,6 +163,9 @@ export class AdamW extends tf.AdamOptimizer {
     readonly weightDecay: number,
     readonly clip: ClipOptions = {},
   ) {
+    // Built directly (or loaded from a saved model) the pair obeys createOptimizer's rule; checked before super allocates the moments.
+    const decay = decayProductIssue(learningRate, weightDecay, { path: 'weightDecay', learningRate: 'learningRate' });
+    if (decay !== undefined) throw new OptimizerError('AdamW', [decay]);
     super(learningRate, beta1, beta2, epsilon);
   }
 

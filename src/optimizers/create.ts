@@ -9,6 +9,7 @@ import {
   MAX_LEARNING_RATE,
   OptimizerError,
   checkOptimizerSpec,
+  decayProductIssue,
   type OptimizerSpec,
   type ResolvedOptimizerOptions,
 } from './spec';
@@ -48,8 +49,20 @@ export function createOptimizer(spec: OptimizerSpec, defaults?: OptimizerDefault
   } else if (defaults !== undefined) {
     issues.push(...optionIssues(defaultsSchema, defaults, 'defaults'));
   }
+  if (checked.ok && issues.length === 0 && checked.value.name === 'adamw') {
+    const decay = decayProductIssue(learningRateOf(checked.value, fallback), checked.value.weightDecay, {
+      path: 'weightDecay',
+      learningRate: checked.value.learningRate !== undefined ? 'learningRate' : fallback !== undefined ? 'defaults.learningRate' : 'the default learningRate',
+    });
+    if (decay !== undefined) issues.push(decay);
+  }
   if (!checked.ok || issues.length > 0) throw new OptimizerError('createOptimizer', issues);
   return build(checked.value, fallback);
+}
+
+/** The learning rate an optimizer is built with: the spec's, else the caller's fallback, else the Keras default. */
+function learningRateOf(o: ResolvedOptimizerOptions, fallback: number | undefined): number {
+  return o.learningRate ?? fallback ?? DEFAULT_LEARNING_RATES[o.name];
 }
 
 function validLearningRate(lr: unknown): lr is number {
@@ -62,7 +75,7 @@ function learningRateIssue(path: string, received: unknown): ValidationIssue {
 }
 
 function build(o: ResolvedOptimizerOptions, fallback: number | undefined): tf.Optimizer {
-  const lr = o.learningRate ?? fallback ?? DEFAULT_LEARNING_RATES[o.name];
+  const lr = learningRateOf(o, fallback);
   const clip: ClipOptions = { clipNorm: o.clipNorm, clipValue: o.clipValue, globalClipNorm: o.globalClipNorm };
   switch (o.name) {
     case 'sgd':

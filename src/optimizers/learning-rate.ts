@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { describe } from '../config/issues';
-import { OptimizerError } from './spec';
+import { AdamW } from './classes';
+import { decayProductIssue, OptimizerError } from './spec';
 
 interface WithLearningRate {
   learningRate?: unknown;
@@ -74,7 +75,8 @@ export function getLearningRate(opt: tf.Optimizer): number {
 
 /**
  * Sets the learning rate used from the optimizer's next update on. `lr` must be finite and
- * ≥ 0 (0 is allowed: schedules may pause learning, e.g. at the start of a warmup).
+ * ≥ 0 (0 is allowed: schedules may pause learning, e.g. at the start of a warmup); for
+ * AdamW, `lr * weightDecay` must stay below 1 (see `decayProductIssue`).
  */
 export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   requireOptimizer('setLearningRate', opt);
@@ -87,6 +89,10 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
         message: `lr must be a finite number ≥ 0; received ${describe(lr)}.`,
       },
     ]);
+  }
+  if (opt instanceof AdamW) {
+    const decay = decayProductIssue(lr, opt.weightDecay, { path: 'lr', on: 'learningRate', learningRate: 'lr', weightDecay: "the AdamW optimizer's weightDecay" });
+    if (decay !== undefined) throw new OptimizerError('setLearningRate', [decay]);
   }
   const target = opt as unknown as WithLearningRate;
   getLearningRate(opt); // throws with a clear message when there is no learning rate to change

@@ -81,8 +81,11 @@ export const optimizerSchemas = {
     name: z.literal('adamw'),
     ...common,
     ...adamLike,
-    /** Decoupled weight decay coefficient: each step `w -= lr * weightDecay * w` (≥ 0). Defaults to 0.004 (Keras). */
-    weightDecay: z.number().min(0).max(1).default(0.004),
+    /**
+     * Decoupled weight decay coefficient: each step `w -= lr * weightDecay * w` (finite, ≥ 0,
+     * and `learningRate * weightDecay < 1`; see {@link decayProductIssue}). Defaults to 0.004 (Keras).
+     */
+    weightDecay: z.number().min(0).default(0.004),
   }),
   adagrad: z.strictObject({
     name: z.literal('adagrad'),
@@ -171,5 +174,38 @@ export function clipConflictIssue(clips: readonly string[], prefix: string): Val
     received: clips,
     expected: 'at most one of clipNorm, clipValue, globalClipNorm',
     message: `${path}: set at most one of clipNorm, clipValue, globalClipNorm (as Keras); received ${clips.join(' and ')}. Keep the one you mean.`,
+  };
+}
+
+/** Where the two factors of AdamW's decay step come from, for the message (paths or phrases such as "the default learning rate"). */
+export interface DecayProductSource {
+  /** The issue's path: the field to change (e.g. `weightDecay`, `optimizer.weightDecay`, `lr`). */
+  path: string;
+  /** Which factor `path` holds (the issue's `received`). Defaults to `'weightDecay'`. */
+  on?: 'weightDecay' | 'learningRate';
+  /** How the message names the learning rate (e.g. `learningRate`, `the schedule's learning rate at epoch 3`). */
+  learningRate: string;
+  /** How the message names the weight decay. Defaults to `path`. */
+  weightDecay?: string;
+}
+
+/**
+ * The one rule for AdamW's decoupled decay: each step multiplies every weight by
+ * `1 - lr * weightDecay`, so `lr * weightDecay` must stay below 1 (at 1 the weights are
+ * zeroed, above it they flip sign). PyTorch and Keras accept any weightDecay ≥ 0; this is
+ * what must hold between the two. Undefined when the pair is fine.
+ */
+export function decayProductIssue(learningRate: number, weightDecay: number, source: DecayProductSource): ValidationIssue | undefined {
+  const product = learningRate * weightDecay;
+  if (!(product >= 1)) return undefined;
+  const wd = source.weightDecay ?? source.path;
+  return {
+    path: source.path,
+    received: source.on === 'learningRate' ? learningRate : weightDecay,
+    expected: `learningRate × weightDecay < 1 (weightDecay < ${+(1 / learningRate).toPrecision(6)} at learningRate ${learningRate})`,
+    message:
+      `${wd} = ${weightDecay} and ${source.learningRate} = ${learningRate} give learningRate × weightDecay = ${+product.toPrecision(6)}, ` +
+      `but AdamW multiplies each weight by 1 − learningRate × weightDecay every step, so it must stay below 1 (at 1 or more the weights are zeroed or flip sign). ` +
+      `Lower ${wd} below ${+(1 / learningRate).toPrecision(6)} or the learning rate below ${+(1 / weightDecay).toPrecision(6)}.`,
   };
 }

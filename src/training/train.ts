@@ -8,7 +8,8 @@ import { ProgressBar, type ProgressBarOptions } from '../callbacks/progressBar';
 import { FitClaim } from '../callbacks/fitGuard';
 import { cannotTell, modelMetricModes, MonitorCallback } from '../callbacks/monitor';
 import { onInterrupt } from '../util/interrupt';
-import { getLearningRate } from '../optimizers';
+import { AdamW, getLearningRate } from '../optimizers';
+import { checkOptimizerSpec, decayProductIssue } from '../optimizers/spec';
 import { defineConfig, givenKeys, metricDirection, metricModes, optimizerFromConfig, type TrainingConfig, type TrainingConfigInput } from '../config';
 import { scheduleFromSpec, type ScheduleSpec } from '../schedules';
 import { getDisplay } from '../display';
@@ -200,6 +201,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
   } else if (drivers.length > 1) {
     problems.push(`callbacks ${drivers.join(' and ')} would both drive the learning rate. Keep one.`);
   }
+  if (problems.length === 0) problems.push(...scheduledDecayProblems(model, data, cfg, keep, state));
   // Monitors of custom metrics take the direction the metric declares ({name, fn, mode}); say now when none does.
   const modes = keep && !given.includes('metrics') ? modelMetricModes(model) : metricModes(cfg.metrics);
   if (cfg.earlyStopping !== false && cfg.earlyStopping.mode === 'auto' && metricDirection(cfg.earlyStopping.monitor, modes) === undefined) {
@@ -504,6 +506,56 @@ async function targetShapesOf(model: tf.LayersModel, data: TrainData): Promise<A
   }
   const found = tensorsFor((data as { y?: unknown }).y, outputNamesOf(model), 'data.y');
   return 'problem' in found ? [] : found.tensors.map((t) => (t instanceof tf.Tensor ? t.shape : undefined));
+}
+
+/** Most schedule steps {@link scheduledDecayProblems} reads ahead; a longer run is checked by setLearningRate as it goes. */
+const MAX_CHECKED_STEPS = 1_000_000;
+
+/**
+ * AdamW's `lr × weightDecay < 1` (decayProductIssue, the one rule) at every learning rate
+ * config.lrSchedule will set in this run, before anything changes. Per-batch schedules are
+ * read ahead when the batches per epoch are known (tensor data, or a dataset's batchesPerEpoch).
+ */
+function scheduledDecayProblems(model: tf.LayersModel, data: TrainData, cfg: TrainingConfig, keep: boolean, state: TrainingState | undefined): string[] {
+  if (cfg.lrSchedule === undefined) return [];
+  let weightDecay: number | undefined;
+  let label = 'config.optimizer.weightDecay';
+  if (keep) {
+    if (model.optimizer instanceof AdamW) weightDecay = model.optimizer.weightDecay;
+    label = "the compiled AdamW optimizer's weightDecay";
+  } else {
+    const spec = checkOptimizerSpec(cfg.optimizer);
+    if (spec.ok && spec.value.name === 'adamw') weightDecay = spec.value.weightDecay;
+  }
+  if (weightDecay === undefined || weightDecay === 0) return [];
+  const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
+  const per = spec.per ?? 'epoch';
+  let first: number;
+  let count: number | undefined;
+  if (per === 'epoch') {
+    first = cfg.initialEpoch ?? state?.epochs ?? 0;
+    count = cfg.epochs;
+  } else {
+    first = state?.steps ?? 0;
+    const batches = batchesPerEpoch(model, data, cfg);
+    count = batches === undefined ? undefined : batches * cfg.epochs;
+  }
+  if (count === undefined) return [];
+  const schedule = scheduleFromSpec(spec);
+  for (let step = first; step < first + Math.min(count, MAX_CHECKED_STEPS); step++) {
+    const lr = schedule(step);
+    const issue = decayProductIssue(lr, weightDecay, { path: 'optimizer.weightDecay', weightDecay: label, learningRate: `the learning rate config.lrSchedule sets at ${per} ${step}` });
+    if (issue !== undefined) return [issue.message];
+  }
+  return [];
+}
+
+/** Batches in one epoch of this run, when they can be known before it starts. */
+function batchesPerEpoch(model: tf.LayersModel, data: TrainData, cfg: TrainingConfig): number | undefined {
+  if (isDatasetData(data)) return data.batchesPerEpoch;
+  const n = firstTensor((data as TensorData).x, inputNamesOf(model)).shape[0];
+  const rows = cfg.validationSplit !== undefined ? Math.floor(n * (1 - cfg.validationSplit)) : n;
+  return Math.ceil(rows / cfg.batchSize);
 }
 
 function firstTensor(x: unknown, names: readonly string[]): tf.Tensor {
