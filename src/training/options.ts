@@ -38,6 +38,7 @@ export const TRAINING_OPTION_SCHEMAS = {
     workers: num.optional(),
     workerModules: z.array(z.string()).optional(),
     workerIdleMs: num.optional(),
+    keepModels: z.boolean().optional(),
   }),
 } as const;
 

@@ -216,11 +216,13 @@ export interface TrialTask {
   seed: number;
   input: Record<string, unknown>;
   model: ModelPayload;
+  /** Send the trained weights back with the result (sweep's keepModels). */
+  keepWeights: boolean;
 }
 
 /** What a worker sends back: the result's data (functions are re-attached here) or an error. */
 export type TrialReply =
-  | { index: number; result: Omit<RunData, 'historyFrame' | 'config'> }
+  | { index: number; result: Omit<RunData, 'historyFrame' | 'config'>; weights?: ModelPayload['weights'] }
   | { index: number; error: { name: string; message: string; stack?: string } }
   /** Not started: the sweep was stopped first. */
   | { index: number; skipped: true };
@@ -437,6 +439,19 @@ export interface WorkerSweep {
   idleMs: number;
   /** Called as each run finishes (in finishing order), with the count finished so far. */
   onRun(run: SweepRun, done: number): void;
+  /** With keepModels: which runs keep a model (sweep's rule). The factory's model then waits here for its trained weights. */
+  keepModel: ((run: SweepRun) => boolean) | undefined;
+}
+
+/** The worker's trained weights in the factory's model built here; throws when there are none that fit. */
+function receiveWeights(model: tf.LayersModel, weights: ModelPayload['weights'] | undefined): void {
+  if (weights === undefined) throw new Error('the worker sent back no trained weights (a trainlab build older than this one?). Rebuild trainlab (npm run build), or pass workers: 1.');
+  const tensors = weights.map((w) => tf.tensor(w.values, w.shape, w.dtype));
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
 /**
@@ -469,6 +484,7 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
         const seed = sweep.seeds[i];
         const run: SweepRun = { index: i, params: sweep.params[i], config, seed, result: undefined, error: undefined };
         let model: tf.LayersModel | undefined;
+        let held: tf.LayersModel | undefined;
         let payload: ModelPayload;
         try {
           sweep.setSeed(seed);
@@ -479,6 +495,7 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
             if (why !== undefined) return { serial: why };
           }
           payload = modelPayload(model);
+          if (sweep.keepModel !== undefined) [held, model] = [model, undefined];
         } catch (error) {
           run.error = error instanceof Error ? error : new Error(String(error));
           finish(run);
@@ -490,18 +507,32 @@ export function runInWorkers(sweep: WorkerSweep): { stop(): void; done: Promise<
           }
         }
         pending.push(
-          active.run({ index: i, seed, input: sweep.inputs[i], model: payload }, share).then((reply) => {
-            if ('skipped' in reply) return;
-            if ('error' in reply) {
-              const error = new Error(reply.error.message);
-              error.name = reply.error.name;
-              if (reply.error.stack !== undefined) error.stack = reply.error.stack;
-              run.error = error;
-            } else {
-              run.result = resultOf(reply.result, config);
-            }
-            finish(run);
-          }),
+          active
+            .run({ index: i, seed, input: sweep.inputs[i], model: payload, keepWeights: held !== undefined }, share)
+            .then((reply) => {
+              if ('skipped' in reply) return;
+              if ('error' in reply) {
+                const error = new Error(reply.error.message);
+                error.name = reply.error.name;
+                if (reply.error.stack !== undefined) error.stack = reply.error.stack;
+                run.error = error;
+              } else {
+                run.result = resultOf(reply.result, config);
+                if (held !== undefined && sweep.keepModel?.(run) === true) {
+                  try {
+                    receiveWeights(held, reply.weights);
+                    run.model = held;
+                  } catch (error) {
+                    run.error = error instanceof Error ? error : new Error(String(error));
+                  }
+                }
+              }
+              finish(run);
+            })
+            .finally(() => {
+              // A model not handed to its run (failed, skipped, cut short) is freed here.
+              if (held !== undefined && run.model !== held) held.dispose();
+            }),
         );
       }
       await Promise.all(pending);

@@ -54,7 +54,10 @@ async function runTrial(sweep: number, task: TrialTask, encoded: Encoded | undef
     }
     const result = await trainModel(model, data.tensors, { ...(task.input as TrainingConfigInput), seed: task.seed }, { progress: false }, false);
     const { historyFrame: _frame, config: _config, ...plain } = result;
-    return { index: task.index, result: plain };
+    if (!task.keepWeights) return { index: task.index, result: plain };
+    // Copies: the model is disposed before the reply is posted.
+    const trained = model.getWeights().map((w) => ({ shape: w.shape, dtype: w.dtype, values: (w.dataSync() as tf.TypedArray).slice() }));
+    return { index: task.index, result: plain, weights: trained };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     return { index: task.index, error: { name: e.name, message: e.message, stack: e.stack } };

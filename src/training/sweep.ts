@@ -7,7 +7,7 @@ import type { Display, DisplayHandle } from '../display/types';
 import type { TrainData } from './data';
 import { describe, TrainingError } from './errors';
 import { recordsFrame, type RunResult } from './result';
-import { disposeTrainingState, trainModel } from './train';
+import { disposeTrainingState, handOptimizerToModel, trainModel } from './train';
 import { onInterrupt } from '../util/interrupt';
 import { trainingOptionIssues } from './options';
 import { parallelPlan, runInWorkers } from './parallel';
@@ -73,6 +73,16 @@ export interface SweepOptions {
    * and a kernel that restarts takes them with it. `0` ends them with the sweep. Defaults to `30000`.
    */
   workerIdleMs?: number;
+  /**
+   * Keep each finished run's trained model in `runs[i].model` (and so `best.model`), e.g. to
+   * score the best configuration on a test set without training it again. A run that failed
+   * or that the stop button cut short keeps none. The caller owns the kept models: dispose
+   * each (`run.model?.dispose()`; that frees its optimizer too). Serially the model is the
+   * trained one, optimizer state included, and trains on with `train`; with `workers` it is
+   * the factory's model built here with the worker's trained weights (no optimizer state).
+   * Defaults to `false`: every model is disposed after its run.
+   */
+  keepModels?: boolean;
 }
 
 /** One row of the results table. */
@@ -89,6 +99,13 @@ export interface SweepRun {
   result: RunResult | undefined;
   /** The error that ended a failed run. */
   error: Error | undefined;
+  /** The trained model, with `options.keepModels` and a run that finished (see {@link keepsModel}); the caller disposes it. */
+  model?: tf.LayersModel;
+}
+
+/** Which runs `keepModels` keeps a model for: those with a result that the stop button did not cut short. */
+export function keepsModel(run: SweepRun): boolean {
+  return run.result !== undefined && run.result.end !== 'interrupted';
 }
 
 /** What {@link sweep} returns. */
@@ -272,6 +289,8 @@ class SweepProgress {
  * trial config is validated before the first run; a run that fails while training is
  * recorded with its error and the sweep goes on; SIGINT stops the sweep after the current
  * run. Each run is seeded (before the factory builds its model), so a sweep repeats exactly.
+ * Every model is disposed after its run unless `options.keepModels` keeps the finished runs'
+ * trained models in `runs[i].model` (the caller then disposes them).
  *
  * @example await sweep({epochs: 20, validationSplit: 0.2}, {learningRate: [1e-3, 1e-2], batchSize: [32, 64]}, () => buildModel(), {x, y})
  */
@@ -327,6 +346,7 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
         data,
         setSeed,
         idleMs: options.workerIdleMs ?? DEFAULT_WORKER_IDLE_MS,
+        keepModel: options.keepModels === true ? keepsModel : undefined,
         onRun: (run, done) => progress?.report(runLine(run), done, run.index),
       });
       stopWorkers = parallel.stop;
@@ -353,7 +373,10 @@ export async function sweep(base: TrainingConfigInput, space: SweepSpace, modelF
       } catch (error) {
         run.error = error instanceof Error ? error : new Error(String(error));
       } finally {
-        if (model instanceof tf.LayersModel) {
+        if (model instanceof tf.LayersModel && options.keepModels === true && keepsModel(run)) {
+          handOptimizerToModel(model);
+          run.model = model;
+        } else if (model instanceof tf.LayersModel) {
           disposeTrainingState(model);
           model.dispose();
         }

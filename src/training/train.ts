@@ -88,8 +88,23 @@ const states = new WeakMap<tf.LayersModel, TrainingState>();
 export function disposeTrainingState(model: tf.LayersModel): void {
   const state = states.get(model);
   if (state === undefined) return;
-  state.optimizer?.dispose();
+  // One handed to the model (handOptimizerToModel) is the model's to dispose.
+  if (!ownsOptimizer(model, state.optimizer)) state.optimizer?.dispose();
   states.delete(model);
+}
+
+function ownsOptimizer(model: tf.LayersModel, optimizer: tf.Optimizer | undefined): boolean {
+  return optimizer !== undefined && model.optimizer === optimizer && (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true;
+}
+
+/**
+ * Makes the optimizer `train` created the model's own, as if compiled with its name: then
+ * `model.dispose()` alone frees it with the weights (sweep's kept models), and the model
+ * still trains on with it. Nothing changes for a model `train` did not compile.
+ */
+export function handOptimizerToModel(model: tf.LayersModel): void {
+  const optimizer = states.get(model)?.optimizer;
+  if (optimizer !== undefined && model.optimizer === optimizer) (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }
 
 function validateOptions(options: unknown): string[] {

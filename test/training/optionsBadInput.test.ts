@@ -56,6 +56,8 @@ badInputSuite('train/findLearningRate/sweep options', [
   T('findLearningRate(model, data, 100) positional', withRun((m, d) => findLearningRate(m, d, 100 as never)), 'options', /must be an options object/),
   T('sweep({seeed})', withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, { seeed: 1 } as never)), 'seeed', /Did you mean 'seed'/),
   T('sweep({worker})', withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, { worker: 2 } as never)), 'worker', /Did you mean 'workers'/),
+  T('sweep({keepModel})', withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, { keepModel: true } as never)), 'keepModel', /options\.keepModel is not a known option\. Did you mean 'keepModels'\?/),
+  T("sweep({keepModels: 1})", withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, { keepModels: 1 as never })), 'keepModels', /options\.keepModels must be true or false; received 1\./),
   T("sweep({progress: 'off'})", withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, { progress: 'off' as never })), 'progress'),
   T('sweep(..., null) positional', withRun((m, d) => sweep(cfg, { learningRate: [0.1] }, () => m, d, null as never)), 'options', /must be an options object/),
   T('streamed labels outside [0, classes) (first batch)', async () => {

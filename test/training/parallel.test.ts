@@ -301,3 +301,58 @@ autoWorkersTest('without options.workers a sweep large enough runs in workers (s
     tf.dispose([data.x, data.y]);
   }
 });
+
+test('keepModels in workers: each finished run gets the factory model built here with the trained weights, equal to the serial ones; a failed, stopped or skipped run keeps none; nothing left after disposing', async () => {
+  const data = regressionData(64);
+  const tensors = tf.memory().numTensors;
+  const weightsOf = (m: tf.LayersModel | undefined) => m?.getWeights().map((w) => Array.from(w.dataSync()));
+  try {
+    const serial = await sweep(base, space, () => mlp(undefined, true), data, { workers: 1, progress: false, seed: 3, keepModels: true });
+    const parallel = await sweep(base, space, () => mlp(undefined, true), data, { workers: 2, progress: false, seed: 3, keepModels: true });
+    assert.deepEqual(rowsOf(parallel), rowsOf(serial));
+    assert.ok(parallel.runs.every((r) => r.model instanceof tf.LayersModel));
+    assert.deepEqual(parallel.runs.map((r) => weightsOf(r.model)), serial.runs.map((r) => weightsOf(r.model)), 'bit for bit the serial weights');
+    assert.equal(parallel.best?.model, parallel.runs[parallel.best?.index ?? -1].model);
+    for (const r of [...serial.runs, ...parallel.runs]) r.model?.dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+
+    // A trial whose worker crashes keeps no model; the others do.
+    const crashing = (config: { learningRate?: number }) => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+      model.add(new CrashOnCall({ crash: config.learningRate === 0.02 }));
+      model.add(tf.layers.dense({ units: 1 }));
+      return model;
+    };
+    const failed = await sweep(base, { learningRate: [0.01, 0.02, 0.03] }, crashing as never, data, { workers: 2, workerModules: [crashModule], progress: false, workerIdleMs: 0, keepModels: true });
+    assert.deepEqual(failed.runs.map((r) => [r.error === undefined, r.model instanceof tf.LayersModel]), [[true, true], [false, false], [true, true]]);
+    for (const r of failed.runs) r.model?.dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+  } finally {
+    tf.dispose([data.x, data.y]);
+  }
+});
+
+test('keepModels in workers stopped by the stop button: the runs cut short and the trials never started keep no model', async () => {
+  const data = regressionData(64);
+  const tensors = tf.memory().numTensors;
+  const hub = interruptHub();
+  const wasKernel = hub.kernel;
+  hub.kernel = true;
+  const original = console.log;
+  console.log = () => undefined;
+  const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
+  try {
+    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
+    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0, keepModels: true });
+    assert.equal(result.interrupted, true);
+    assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
+    for (const r of result.runs) assert.equal(r.model instanceof tf.LayersModel, r.result?.end === 'completed', `run ${r.index}: ${r.result?.end}`);
+    for (const r of result.runs) r.model?.dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+  } finally {
+    console.log = original;
+    hub.kernel = wasKernel;
+    tf.dispose([data.x, data.y]);
+  }
+});
