@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { sweep, TrainingError, type SweepResult } from '../../src/training';
 import { AUTO_MIN_SAMPLES, closeSweepWorkers, parallelPlan, sweepWorkerThreadIds } from '../../src/training/parallel';
 import * as os from 'os';
-import { interruptHub, requestStop } from '../../src/util/interrupt';
+import { requestStop } from '../../src/util/interrupt';
+import { asKernel } from '../helpers/kernelMode';
 import { mlp, regressionData } from './helpers';
 
 const crashModule = path.resolve(__dirname, '..', 'fixtures', 'workers', 'crashLayer.js');
@@ -151,26 +152,20 @@ test('without options.workers a sweep that cannot use workers runs serially (cal
 test('the stop button stops a sweep in workers: running trials end at a batch edge, waiting ones never start, no thread is left', async () => {
   const data = regressionData(64);
   const before = threads();
-  const hub = interruptHub();
-  const wasKernel = hub.kernel;
-  hub.kernel = true;
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
   // The first finished run shows progress; the stop comes then, with the other worker mid-trial.
   const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
   try {
-    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
-    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0 });
-    assert.equal(result.interrupted, true);
-    assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
-    assert.ok(result.runs.some((r) => r.result?.end === 'interrupted'), JSON.stringify(result.runs.map((r) => r.result?.end)));
-    assert.deepEqual(result.runs.map((r) => r.index), [...result.runs.map((r) => r.index)].sort((a, b) => a - b));
-    assert.equal(lines.filter((l) => l.startsWith('sweep: stopped by the stop button')).length, 1);
-    assert.equal(threads(), before);
+    await asKernel(async (lines) => {
+      const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
+      const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0 });
+      assert.equal(result.interrupted, true);
+      assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
+      assert.ok(result.runs.some((r) => r.result?.end === 'interrupted'), JSON.stringify(result.runs.map((r) => r.result?.end)));
+      assert.deepEqual(result.runs.map((r) => r.index), [...result.runs.map((r) => r.index)].sort((a, b) => a - b));
+      assert.equal(lines.filter((l) => l.startsWith('sweep: stopped by the stop button')).length, 1);
+      assert.equal(threads(), before);
+    });
   } finally {
-    console.log = original;
-    hub.kernel = wasKernel;
     tf.dispose([data.x, data.y]);
   }
 });
@@ -206,24 +201,19 @@ test('the next sweep reuses the warm workers (same threads, same rows as seriall
 test('a sweep that asks for fewer workers shrinks the pool; one after a stopped sweep runs every trial', async () => {
   const data = regressionData(32);
   const before = threads();
-  const hub = interruptHub();
-  const wasKernel = hub.kernel;
-  hub.kernel = true;
-  const original = console.log;
-  console.log = () => undefined;
   try {
-    const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
-    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06] };
-    const stopped = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 3, display });
-    assert.equal(stopped.interrupted, true);
-    assert.equal(sweepWorkerThreadIds().length, 3);
-    const next = await sweep(base, space, () => mlp(), data, { workers: 2, progress: false });
-    assert.equal(next.interrupted, false);
-    assert.deepEqual(next.runs.map((r) => r.result?.end), ['completed', 'completed', 'completed', 'completed']);
-    assert.equal(sweepWorkerThreadIds().length, 2);
+    await asKernel(async () => {
+      const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
+      const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06] };
+      const stopped = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 3, display });
+      assert.equal(stopped.interrupted, true);
+      assert.equal(sweepWorkerThreadIds().length, 3);
+      const next = await sweep(base, space, () => mlp(), data, { workers: 2, progress: false });
+      assert.equal(next.interrupted, false);
+      assert.deepEqual(next.runs.map((r) => r.result?.end), ['completed', 'completed', 'completed', 'completed']);
+      assert.equal(sweepWorkerThreadIds().length, 2);
+    });
   } finally {
-    console.log = original;
-    hub.kernel = wasKernel;
     await closeSweepWorkers();
     tf.dispose([data.x, data.y]);
   }
@@ -336,23 +326,18 @@ test('keepModels in workers: each finished run gets the factory model built here
 test('keepModels in workers stopped by the stop button: the runs cut short and the trials never started keep no model', async () => {
   const data = regressionData(64);
   const tensors = tf.memory().numTensors;
-  const hub = interruptHub();
-  const wasKernel = hub.kernel;
-  hub.kernel = true;
-  const original = console.log;
-  console.log = () => undefined;
   const display = { inNotebook: true, show: () => (requestStop(), { update: () => undefined }) };
   try {
-    const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
-    const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0, keepModels: true });
-    assert.equal(result.interrupted, true);
-    assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
-    for (const r of result.runs) assert.equal(r.model instanceof tf.LayersModel, r.result?.end === 'completed', `run ${r.index}: ${r.result?.end}`);
-    for (const r of result.runs) r.model?.dispose();
-    assert.equal(tf.memory().numTensors, tensors);
+    await asKernel(async () => {
+      const grid = { learningRate: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], batchSize: [8] };
+      const result = await sweep({ ...base, epochs: 40, batchSize: 8 }, grid, () => mlp(), data, { workers: 2, display, workerIdleMs: 0, keepModels: true });
+      assert.equal(result.interrupted, true);
+      assert.ok(result.runs.length < 6, `${result.runs.length} runs`);
+      for (const r of result.runs) assert.equal(r.model instanceof tf.LayersModel, r.result?.end === 'completed', `run ${r.index}: ${r.result?.end}`);
+      for (const r of result.runs) r.model?.dispose();
+      assert.equal(tf.memory().numTensors, tensors);
+    });
   } finally {
-    console.log = original;
-    hub.kernel = wasKernel;
     tf.dispose([data.x, data.y]);
   }
 });

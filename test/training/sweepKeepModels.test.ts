@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { sweep, train, TrainingError, type SweepResult } from '../../src/training';
-import { interruptHub, requestStop } from '../../src/util/interrupt';
+import { requestStop } from '../../src/util/interrupt';
+import { asKernel } from '../helpers/kernelMode';
 import { mlp, regressionData, weightsOf } from './helpers';
 
 const quiet = { progress: false };
@@ -77,25 +78,19 @@ test('keepModels: a failed run keeps no model and leaves nothing behind', async 
 test('keepModels: a sweep the stop button interrupts keeps the finished runs models only', async () => {
   await tf.setBackend('cpu');
   const data = regressionData(32);
-  const hub = interruptHub();
-  const wasKernel = hub.kernel;
-  hub.kernel = true;
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
   const before = tf.memory().numTensors;
   try {
-    let runs = 0;
-    // The stop comes in run 1's second epoch.
-    const stopper = () => (runs++ === 1 ? [{ onEpochEnd: async (epoch: number) => void (epoch === 1 && requestStop()) }] : []);
-    const result = await sweep({ ...base, epochs: 5 }, { learningRate: [0.01, 0.02, 0.03] }, () => mlp(), data, { ...quiet, keepModels: true, callbacks: stopper });
-    assert.equal(result.interrupted, true);
-    assert.deepEqual(result.runs.map((r) => [r.result?.end, r.model instanceof tf.LayersModel]), [['completed', true], ['interrupted', false]]);
-    disposeModels(result);
-    assert.equal(tf.memory().numTensors, before);
+    await asKernel(async () => {
+      let runs = 0;
+      // The stop comes in run 1's second epoch.
+      const stopper = () => (runs++ === 1 ? [{ onEpochEnd: async (epoch: number) => void (epoch === 1 && requestStop()) }] : []);
+      const result = await sweep({ ...base, epochs: 5 }, { learningRate: [0.01, 0.02, 0.03] }, () => mlp(), data, { ...quiet, keepModels: true, callbacks: stopper });
+      assert.equal(result.interrupted, true);
+      assert.deepEqual(result.runs.map((r) => [r.result?.end, r.model instanceof tf.LayersModel]), [['completed', true], ['interrupted', false]]);
+      disposeModels(result);
+      assert.equal(tf.memory().numTensors, before);
+    });
   } finally {
-    console.log = original;
-    hub.kernel = wasKernel;
     tf.dispose([data.x, data.y]);
   }
 });
