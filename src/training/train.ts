@@ -115,17 +115,6 @@ function lrDriverNames(callbacks: readonly AnyCallback[]): string[] {
   return callbacks.filter((c) => c instanceof ReduceLROnPlateau || c instanceof LearningRateScheduler).map((c) => (c instanceof ReduceLROnPlateau ? 'reduceLROnPlateau' : 'learningRateScheduler'));
 }
 
-/** Writes the learning rate of each epoch into its logs as `lr` unless a schedule callback already did. */
-class LearningRateLogger extends tf.Callback {
-  private lr = Number.NaN;
-  override async onEpochBegin(): Promise<void> {
-    this.lr = this.model.optimizer !== undefined ? getLearningRate(this.model.optimizer) : Number.NaN;
-  }
-  override async onEpochEnd(_epoch: number, logs?: Record<string, number | tf.Scalar>): Promise<void> {
-    if (logs !== undefined && logs['lr'] === undefined) logs['lr'] = this.lr;
-  }
-}
-
 /**
  * Keeps the logs of the latest batch and epoch. When a callback throws, tfjs skips disposing
  * them (and the History's unsynced values): train disposes them on its error path instead.
@@ -284,8 +273,8 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     states.set(model, current);
 
     // The claim first: trainlab callbacks then leave yielding and the stop button to RunControl.
-    const clock = new EpochClock();
-    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, clock, new LearningRateLogger(), new StepCounter(current)];
+    const bookkeeping = new RunBookkeeping(current);
+    const callbacks: Array<InstanceType<typeof tf.Callback>> = [claim, logs, control, bookkeeping];
     if (cfg.lrSchedule !== undefined) {
       const spec = cfg.lrSchedule as unknown as ScheduleSpec & { per?: 'epoch' | 'batch' };
       // Epoch schedules see the true epoch (fit numbers on from initialEpoch); batch schedules the true step.
@@ -355,7 +344,7 @@ export async function trainModel(model: tf.LayersModel, data: TrainData, config:
     const all = [...earlier, ...records];
     // Seconds go on from the last kept epoch's, so they stay cumulative along the history.
     const offset = earlierSeconds[earlierSeconds.length - 1] ?? 0;
-    const seconds = [...earlierSeconds, ...records.map((r) => offset + clock.secondsAt(r.epoch))];
+    const seconds = [...earlierSeconds, ...records.map((r) => offset + bookkeeping.secondsAt(r.epoch))];
     current.history = all;
     current.elapsedSeconds = seconds;
     current.epochs = records.length > 0 ? records[records.length - 1].epoch + 1 : initialEpoch;
@@ -466,31 +455,36 @@ function emptyResult(config: TrainingConfig, end: RunEnd, started: number, loss:
 }
 
 /**
- * Seconds from the start of the fit to each epoch's end (`performance.now`, which no seeded
- * result reads). An epoch tfjs logged without this hook seeing its end (none known) gets
- * the time it is asked for, so the list stays one entry per epoch.
+ * train's own bookkeeping in one callback, so a batch pays for one hook, not three:
+ * - the learning rate of each epoch into its logs (`lr`, when no scheduler wrote it), read at
+ *   the epoch's start, before a scheduler later in the list changes it;
+ * - the seconds from the start of the fit to each epoch's end (`performance.now`, which no
+ *   seeded result reads); an epoch tfjs logged without this hook seeing its end gets the
+ *   time it is asked for, so the list stays one entry per epoch;
+ * - the batches run, into the model's state, so a per-batch schedule continues on the next call.
  */
-class EpochClock extends tf.Callback {
+class RunBookkeeping extends tf.Callback {
+  private lr = Number.NaN;
   private start = performance.now();
   private readonly ends = new Map<number, number>();
-  override async onTrainBegin(): Promise<void> {
-    this.start = performance.now();
-  }
-  override async onEpochEnd(epoch: number): Promise<void> {
-    this.ends.set(epoch, (performance.now() - this.start) / 1000);
-  }
-  secondsAt(epoch: number): number {
-    return this.ends.get(epoch) ?? (performance.now() - this.start) / 1000;
-  }
-}
-
-/** Counts batches into the model's state, so a per-batch schedule continues on the next call. */
-class StepCounter extends tf.Callback {
   constructor(private readonly state: TrainingState) {
     super();
   }
+  override async onTrainBegin(): Promise<void> {
+    this.start = performance.now();
+  }
+  override async onEpochBegin(): Promise<void> {
+    this.lr = this.model.optimizer !== undefined ? getLearningRate(this.model.optimizer) : Number.NaN;
+  }
+  override async onEpochEnd(epoch: number, logs?: Record<string, number | tf.Scalar>): Promise<void> {
+    this.ends.set(epoch, (performance.now() - this.start) / 1000);
+    if (logs !== undefined && logs['lr'] === undefined) logs['lr'] = this.lr;
+  }
   override async onBatchEnd(): Promise<void> {
     this.state.steps += 1;
+  }
+  secondsAt(epoch: number): number {
+    return this.ends.get(epoch) ?? (performance.now() - this.start) / 1000;
   }
 }
 
