@@ -17,6 +17,17 @@ const { CrashOnCall } = require(crashModule) as { CrashOnCall: new (config: { cr
 // Each test starts without the workers an earlier sweep left waiting.
 afterEach(closeSweepWorkers);
 
+/** A model factory whose trial with this learning rate crashes its worker (CrashOnCall). */
+function crashingAt(learningRate: number): (config: { learningRate?: number }) => tf.Sequential {
+  return (config) => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+    model.add(new CrashOnCall({ crash: config.learningRate === learningRate }));
+    model.add(tf.layers.dense({ units: 1 }));
+    return model;
+  };
+}
+
 /** OS threads of this process: a worker thread that outlives its sweep shows here. */
 function threads(): number {
   return fs.readdirSync('/proc/self/task').length;
@@ -72,13 +83,7 @@ test('sweep in workers: progress shows each run as it finishes, counting up to t
 test('a worker that crashes mid-trial fails that trial with its exit code; the other trials finish and no thread is left', async () => {
   const data = regressionData(32);
   const before = threads();
-  const factory = (config: { learningRate?: number }) => {
-    const model = tf.sequential();
-    model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
-    model.add(new CrashOnCall({ crash: config.learningRate === 0.02 }));
-    model.add(tf.layers.dense({ units: 1 }));
-    return model;
-  };
+  const factory = crashingAt(0.02);
   try {
     const result = await sweep(base, { learningRate: [0.01, 0.02, 0.03, 0.04] }, factory as never, data, { workers: 2, workerModules: [crashModule], progress: false, workerIdleMs: 0 });
     assert.deepEqual(result.runs.map((r) => r.index), [0, 1, 2, 3]);
@@ -307,13 +312,7 @@ test('keepModels in workers: each finished run gets the factory model built here
     assert.equal(tf.memory().numTensors, tensors);
 
     // A trial whose worker crashes keeps no model; the others do.
-    const crashing = (config: { learningRate?: number }) => {
-      const model = tf.sequential();
-      model.add(tf.layers.dense({ units: 4, inputShape: [2] }));
-      model.add(new CrashOnCall({ crash: config.learningRate === 0.02 }));
-      model.add(tf.layers.dense({ units: 1 }));
-      return model;
-    };
+    const crashing = crashingAt(0.02);
     const failed = await sweep(base, { learningRate: [0.01, 0.02, 0.03] }, crashing as never, data, { workers: 2, workerModules: [crashModule], progress: false, workerIdleMs: 0, keepModels: true });
     assert.deepEqual(failed.runs.map((r) => [r.error === undefined, r.model instanceof tf.LayersModel]), [[true, true], [false, false], [true, true]]);
     for (const r of failed.runs) r.model?.dispose();
