@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
-const { ROOT, VENV_DIR, FRONT_ENDS, runs, onPath, findJupyter } = require('./jupyter');
+const { ROOT, VENV_DIR, FRONT_ENDS, runs, onPath, findJupyter, serverEnv } = require('./jupyter');
 const { SetupError, ensureJupyter } = require('./venv');
 
 const USAGE = `usage: trainlab <command> [arguments]
@@ -78,7 +78,7 @@ function open(frontEnd, args) {
   const jupyterArgs = [frontEnd, `--notebook-dir=${dir}`, ...(isRoot() ? ['--allow-root'] : []), ...extra];
   console.log(`trainlab ${frontEnd}: ${jupyter} ${jupyterArgs.join(' ')}`);
   // stderr is passed through and its end kept, to say why a failed start failed.
-  const child = spawn(jupyter, jupyterArgs, { stdio: ['inherit', 'inherit', 'pipe'] });
+  const child = spawn(jupyter, jupyterArgs, { stdio: ['inherit', 'inherit', 'pipe'], env: serverEnv() });
   let tail = '';
   let started = false;
   child.stderr.on('data', (chunk) => {

@@ -110,4 +110,23 @@ function findPython() {
   return undefined;
 }
 
-module.exports = { ROOT, VENV_DIR, HOW_TO_GET, FRONT_ENDS, runs, onPath, hasJupyter, frontEndVersion, findJupyter, findPython };
+/** Folder of trainlab's Jupyter server extension (trainlab_jupyter.py) and its config. */
+const SERVER_EXTENSION_DIR = path.join(ROOT, 'jupyter');
+
+/**
+ * The environment a Jupyter server trainlab starts runs in: `env` plus trainlab's server
+ * extension (one plotly.js copy in every saved notebook, jupyter/trainlab_jupyter.py),
+ * enabled through an extra config folder and found on PYTHONPATH. The user's own Jupyter
+ * configuration is read as always and never written.
+ */
+function serverEnv(env = process.env) {
+  const prepend = (dir, list) => [dir, ...(list ?? '').split(path.delimiter).filter((p) => p !== '')].join(path.delimiter);
+  return {
+    ...env,
+    JUPYTER_CONFIG_PATH: prepend(path.join(SERVER_EXTENSION_DIR, 'config'), env.JUPYTER_CONFIG_PATH),
+    PYTHONPATH: prepend(SERVER_EXTENSION_DIR, env.PYTHONPATH),
+    TRAINLAB_NODE: process.execPath,
+  };
+}
+
+module.exports = { ROOT, VENV_DIR, HOW_TO_GET, FRONT_ENDS, runs, onPath, hasJupyter, frontEndVersion, findJupyter, findPython, serverEnv };

@@ -72,6 +72,11 @@ function isEmpty(output) {
   return Object.values(output.data ?? {}).every((v) => (typeof v === 'string' || Array.isArray(v)) && joined(v).trim() === '');
 }
 
+/** The hidden output that holds (or held) the page's plotly.js for its charts (src/charts/output.ts). */
+function isLibraryHolder(output) {
+  return output.output_type === 'display_data' && /^<div class="trainlab-plotly(?: trainlab-plotly-library)?" style="display:none"><\/div>/.test(joined(output.data?.['text/html']));
+}
+
 /** The figure an output shows as a chart, or undefined (streams, errors, empty outputs, outputs without a figure). */
 function chartFigure(output) {
   if (output.output_type === 'stream' || output.output_type === 'error' || isEmpty(output)) return undefined;
@@ -128,7 +133,7 @@ function publishNotebook(nb, pictures, byCell = figuresByCell(nb)) {
     for (const key of RUN_METADATA) delete metadata[key];
     metadata.trainlab = { ...metadata.trainlab, source: sourceHash(cell.source) };
     const outputs = (cell.outputs ?? []).flatMap((output, o) => {
-      if (isEmpty(output)) return [];
+      if (isEmpty(output) || isLibraryHolder(output)) return [];
       const figure = byCell[c][o];
       if (figure === undefined) {
         if (holdsPlotlyCopy(output)) throw new Error('publish: an output holds plotly.js but no figure; it cannot be published as a picture');

@@ -113,6 +113,9 @@ export function chartHtml(fig: Figure, options: ChartHtmlOptions = {}): string {
   return `${div}${lib}${script(`T.figs[${jsonForScript(id)}]=${jsonForScript(figure)};T.flush();T.draw(${jsonForScript(id)});`)}`;
 }
 
+/** The hidden output that held plotly.js, once emptied (the kernel and the save hook write it). */
+export const EMPTIED_HOLDER_HTML = '<div class="trainlab-plotly" style="display:none"></div>';
+
 /** An invisible fragment that only loads plotly.js (if the page has none) and draws the charts waiting for it. */
 export function plotlyLibraryHtml(): string {
   return `<div class="trainlab-plotly ${PLOTLY_MARKER}" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>${script('T.flush();')}`;

@@ -3,7 +3,9 @@
  *
  * plotly.js (4.8 MB) must be on the page once, and a saved notebook must hold it once,
  * whatever the user does. Every chart output carries a small loader that draws the chart
- * once plotly.js is on the page (html.ts); one output holds the library. Rules:
+ * once plotly.js is on the page (html.ts); one hidden output, sent just before a chart,
+ * holds the library. A chart's own output never holds it, so updating a chart (a live
+ * chart's final figure) never re-sends 4.8 MB. Rules:
  * - Within one page (front-end session), the first chart of each cell execution takes the
  *   library from the previous holder (an `update_display_data` to it, a no-op if that output
  *   was cleared or its cell deleted). So the cell run last holds it.
@@ -13,26 +15,24 @@
  *   again (its outputs are replaced) or deleted (the front end reports deleted cells).
  * - A restarted kernel on the same page remembers the holder's cell from a record per
  *   session (carrierFile.ts).
+ * What the kernel cannot see (an output cleared after a reload, a holder cell pasted into
+ * another notebook) the save hook of trainlab's Jupyter server extension puts right in the
+ * saved file (jupyter/trainlab_jupyter.py).
  */
 import { getDisplay } from '../display';
 import type { ExecuteRequestInfo } from '../display/clear';
 import type { Display, DisplayHandle, MimeBundle } from '../display/types';
 import { carrierCellOnDisk, loadCarrierRecord, saveCarrierRecord } from './carrierFile';
-import { chartHtml, newChartId, plotlyLibraryHtml } from './html';
+import { chartHtml, EMPTIED_HOLDER_HTML, newChartId, plotlyLibraryHtml } from './html';
 import { figureSummary } from './summary';
 import type { Figure } from './types';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
-/** An output that can hold plotly.js and be re-sent without it. */
-interface Carrier {
-  refresh(): void;
-}
-
 /** Where the page's copy of plotly.js is. */
 interface Holder {
   /** The output, when this kernel sent it to this page (it can be updated); undefined for a saved one. */
-  output: Carrier | undefined;
+  output: PlotlyOutput | undefined;
   /** Execution that made it the holder (live holders). */
   execution: number | undefined;
   /** Its cell, when the front end says. */
@@ -116,28 +116,41 @@ function mustCarry(display: Display): boolean {
 }
 
 /**
- * Makes `output` the page's holder when it must carry, then shows it with `send`; the
- * previous holder is re-sent without the library afterwards (so the page always has one).
+ * A hidden output holding only plotly.js. Sent before the first chart of an execution when
+ * this page needs the library there; the previous holder is then re-sent empty (after the
+ * new one is shown, so the page always has one).
  */
-function showAsCarrier<T>(display: Display, output: Carrier, send: () => T): T {
-  const page = pageOf(display);
-  const carry = mustCarry(display);
-  const previous = page.holder?.output;
-  if (carry) {
-    const request = display.request?.();
-    page.holder = { output, execution: display.executionId?.(), cellId: request?.cellId };
-    if (request !== undefined) sources.save(request.session, request.cellId);
-  }
-  const shown = send();
-  if (carry && previous !== undefined && previous !== output) previous.refresh();
-  return shown;
-}
+class PlotlyOutput {
+  private readonly handle: DisplayHandle;
+  private carries = true;
 
-function isHolder(display: Display, output: Carrier): boolean {
-  return pageOf(display).holder?.output === output;
+  private constructor(display: Display) {
+    const page = pageOf(display);
+    const previous = page.holder?.output;
+    const request = display.request?.();
+    page.holder = { output: this, execution: display.executionId?.(), cellId: request?.cellId };
+    if (request !== undefined) sources.save(request.session, request.cellId);
+    this.handle = display.show(this.bundle());
+    previous?.empty();
+  }
+
+  /** Sends the library on `display` when the next chart there needs it. */
+  static ensure(display: Display): void {
+    if (mustCarry(display)) new PlotlyOutput(display);
+  }
+
+  private bundle(): MimeBundle {
+    return { 'text/html': this.carries ? plotlyLibraryHtml() : EMPTIED_HOLDER_HTML, 'text/plain': '' };
+  }
+
+  private empty(): void {
+    this.carries = false;
+    this.handle.update(this.bundle());
+  }
 }
 
 function chartBundle(figure: Figure, options: { id: string; includePlotly: boolean; plotlyJson: boolean }): MimeBundle {
+  // includePlotly only outside a notebook: there the HTML stands alone.
   const bundle: MimeBundle = {};
   if (options.plotlyJson) bundle[PLOTLY_MIME] = { data: figure.data, layout: figure.layout, ...(figure.config !== undefined ? { config: figure.config } : {}) };
   bundle['text/html'] = chartHtml(figure, { id: options.id, includePlotly: options.includePlotly });
@@ -163,24 +176,16 @@ export class ChartOutput {
   private figure: Figure;
   private json: boolean;
 
-  constructor(
-    private readonly display: Display,
-    figure: Figure,
-    options: ChartContentOptions = {},
-  ) {
+  constructor(display: Display, figure: Figure, options: ChartContentOptions = {}) {
     this.figure = figure;
     this.json = options.plotlyJson ?? true;
-    this.handle = showAsCarrier(display, this, () => display.show(this.bundle()));
-  }
-
-  /** True while this output holds the page's copy of plotly.js. */
-  get carriesPlotly(): boolean {
-    return isHolder(this.display, this);
+    PlotlyOutput.ensure(display);
+    this.handle = display.show(this.bundle());
   }
 
   /** The output's current bundle. */
   bundle(): MimeBundle {
-    return chartBundle(this.figure, { id: this.id, includePlotly: this.carriesPlotly, plotlyJson: this.json });
+    return chartBundle(this.figure, { id: this.id, includePlotly: false, plotlyJson: this.json });
   }
 
   /** Replaces the chart with `figure` (re-renders the output). */
@@ -189,41 +194,17 @@ export class ChartOutput {
     this.json = options.plotlyJson ?? this.json;
     this.handle.update(this.bundle());
   }
-
-  /** Re-sends the current content (after losing the plotly.js copy). */
-  refresh(): void {
-    this.handle.update(this.bundle());
-  }
-}
-
-/** A hidden output holding only plotly.js, for a chart that cannot hold it itself. */
-class PlotlyOutput implements Carrier {
-  private readonly handle: DisplayHandle;
-
-  constructor(private readonly display: Display) {
-    this.handle = showAsCarrier(display, this, () => display.show(this.bundle()));
-  }
-
-  private bundle(): MimeBundle {
-    const carries = isHolder(this.display, this);
-    return { 'text/html': carries ? plotlyLibraryHtml() : '<div class="trainlab-plotly" style="display:none"></div>', 'text/plain': '' };
-  }
-
-  refresh(): void {
-    this.handle.update(this.bundle());
-  }
 }
 
 /**
  * The bundle of a figure shown as a cell's result (what `displayBundle` returns for it): the
  * same MIME types and content as {@link show}'s output. Jupyter cannot update a cell's
- * `execute_result`, so the result never holds plotly.js itself, which could then never be
- * taken back: when it would be the first chart of this execution, plotly.js goes into a
- * hidden display output sent now (before the result), which later charts take it from as
- * from any chart. Outside a notebook the HTML carries plotly.js itself.
+ * `execute_result`; like every chart, the result never holds plotly.js itself: when the
+ * library is needed, the hidden output that holds it is sent now (before the result).
+ * Outside a notebook the HTML carries plotly.js itself.
  */
 export function figureResultBundle(figure: Figure, display: Display = getDisplay()): MimeBundle {
   if (!display.inNotebook) return chartBundle(figure, { id: newChartId(), includePlotly: true, plotlyJson: true });
-  if (mustCarry(display)) new PlotlyOutput(display);
+  PlotlyOutput.ensure(display);
   return chartBundle(figure, { id: newChartId(), includePlotly: false, plotlyJson: true });
 }

@@ -19,6 +19,8 @@ import { launchChromium } from './chromium';
 const { privateJupyterPath } = require('../../scripts/kernelspec') as { privateJupyterPath(): string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { notebook } = require('../../scripts/notebook-json') as { notebook(cells: Array<[string, string]>): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { serverEnv } = require('../../scripts/jupyter') as { serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv };
 
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
@@ -107,7 +109,8 @@ for (const { front, plotlyExtension } of SUITES) {
       base = `http://127.0.0.1:${port}`;
       server = spawn(JUPYTER, [front.app, '--no-browser', '--allow-root', '--ip', '127.0.0.1', '--port', String(port), `--ServerApp.token=${token}`, `--ServerApp.root_dir=${dir}`, front.expose], {
         cwd: dir,
-        env: { ...process.env, JUPYTER_PATH: [privateJupyterPath(), ...(plotlyExtension ? [plotlyExtensionPath()] : [])].join(path.delimiter), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
+        // As `trainlab lab` starts it: with trainlab's server extension (its save hook).
+        env: { ...serverEnv(process.env), JUPYTER_PATH: [privateJupyterPath(), ...(plotlyExtension ? [plotlyExtensionPath()] : [])].join(path.delimiter), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       server.stdout?.on('data', (b: Buffer) => (log += b.toString()));
@@ -240,6 +243,17 @@ for (const { front, plotlyExtension } of SUITES) {
       assert.equal(saved.copies, 1);
       assert.deepEqual(saved.holders, [2]);
 
+      // Reload, run a chart (it brings no copy: cell 2 holds one), clear the holder cell's output
+      // (the kernel cannot see that): the save hook puts one copy into the first chart.
+      await open();
+      await run(1);
+      await command(2, 'notebook:clear-cell-output');
+      saved = await save();
+      assert.deepEqual([saved.copies, saved.holders, saved.chartCells], [1, [1], [1]], 'after clearing the holder: one copy, in the chart left');
+      await open();
+      assert.deepEqual(await drawn(), { charts: saved.chartCells.length, drawn: saved.chartCells.length }, 'every chart draws after reopening');
+      await shot('cleared-holder-reopened');
+
       // Reopen and Run All.
       await open();
       await inPanel("await app.commands.execute('notebook:run-all-cells');");
@@ -264,7 +278,7 @@ for (const { front, plotlyExtension } of SUITES) {
 
     // Notebook 7 opens each notebook in its own browser tab; the cell clipboard does not cross tabs.
     const inLabWithoutExtension = plotlyExtension || front.name !== 'lab' ? () => undefined : test;
-    inLabWithoutExtension('copy the chart cell holding plotly.js into another notebook: it draws there after reopening, its charts add no copy', { timeout: 240_000 }, async () => {
+    inLabWithoutExtension('copy the chart cell holding plotly.js into another notebook and run charts there before saving: one copy, every chart draws after reopening', { timeout: 240_000 }, async () => {
       await open(FILE);
       await run(0);
       await run(1);
@@ -279,15 +293,13 @@ for (const { front, plotlyExtension } of SUITES) {
         if (Date.now() > end) throw new Error(`${OTHER}: kernel not ready within 60 s`);
       }
       await command(0, 'notebook:paste-cell-below');
-      let saved = await save();
-      assert.deepEqual([saved.copies, saved.holders], [1, [1]], 'the pasted cell brings its copy');
-      await open(OTHER);
-      assert.deepEqual(await drawn(), { charts: 1, drawn: 1 }, 'the pasted chart draws after reopening');
+      // Not saved yet: the kernel of this notebook sees no copy on disk, so its own chart brings one too.
       await run(0);
       await run(2);
-      saved = await save();
-      assert.deepEqual([saved.copies, saved.holders], [1, [1]], "the other notebook's own chart carries none");
-      assert.deepEqual(await drawn(), { charts: 2, drawn: 2 });
+      const saved = await save();
+      assert.deepEqual([saved.copies, saved.holders], [1, [1]], 'the save keeps the first copy only (the pasted one)');
+      await open(OTHER);
+      assert.deepEqual(await drawn(), { charts: 2, drawn: 2 }, 'the pasted chart and its own draw after reopening');
       await shot('copied-cell');
       assert.deepEqual(pageErrors, []);
     });

@@ -5,7 +5,8 @@ import { useBackend } from '../../src/backend';
 import { datasets, models } from '../../src';
 import { decisionBoundary, decisionBoundaryCallback } from '../../src/charts/decisionBoundary';
 import { PLOTLY_MIME } from '../../src/charts/output';
-import type { Display, MimeBundle } from '../../src/display/types';
+import type { MimeBundle } from '../../src/display/types';
+import { FakeDisplay } from '../display/fake';
 
 before(async () => {
   await useBackend('cpu', { quiet: true });
@@ -18,17 +19,18 @@ function signOfX1(): tf.LayersModel {
   return model;
 }
 
+/** The outputs a reader sees (the hidden plotly.js holder left out): what each first showed, and every update as [output, bundle]. */
 function fakeDisplay(inNotebook: boolean) {
-  const shown: MimeBundle[] = [];
-  const updates: Array<[number, MimeBundle]> = [];
-  const display: Display = {
-    inNotebook,
-    show(bundle) {
-      const index = shown.push(bundle) - 1;
-      return { update: (next) => void updates.push([index, next]) };
+  const display = new FakeDisplay(inNotebook);
+  return {
+    display,
+    get shown(): MimeBundle[] {
+      return display.outputs.map((o) => o.history[0]);
+    },
+    get updates(): Array<[number, MimeBundle]> {
+      return display.outputs.flatMap((o, i) => o.history.slice(1).map((b): [number, MimeBundle] => [i, b]));
     },
   };
-  return { display, shown, updates };
 }
 
 describe('charts.decisionBoundary', () => {
@@ -133,7 +135,8 @@ describe('decisionBoundaryCallback', () => {
     const data = datasets.moons({ n: 20, target: 'index' });
     const model = models.mlp({ inputShape: [2], hidden: [4], output: 'binary', seed: 1 });
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
-    const { display, updates } = fakeDisplay(true);
+    const fake = fakeDisplay(true);
+    const { display } = fake;
     const callback = decisionBoundaryCallback({ data, every: 10, gridSize: 5, display });
     const failing = new (class extends tf.Callback {
       override async onEpochEnd(epoch: number): Promise<void> {
@@ -141,10 +144,10 @@ describe('decisionBoundaryCallback', () => {
       }
     })();
     await assert.rejects(model.fit(data.x, data.y, { epochs: 5, verbose: 0, callbacks: [callback, failing] }), /boom/);
-    assert.equal(updates.filter(([i]) => i === 0).length, 0, 'tfjs skipped onTrainEnd: chart still at "before training"');
+    assert.equal(fake.updates.filter(([i]) => i === 0).length, 0, 'tfjs skipped onTrainEnd: chart still at "before training"');
     await callback.onTrainError(new Error('boom'));
     await callback.onTrainError(new Error('boom'));
-    const finals = updates.filter(([i]) => i === 0).map(([, b]) => b);
+    const finals = fake.updates.filter(([i]) => i === 0).map(([, b]) => b);
     assert.equal(finals.length, 1, 'drawn once');
     assert.match(JSON.stringify(finals[0][PLOTLY_MIME]), /stopped by an error after 2 epochs/);
     tf.dispose(data);
@@ -157,19 +160,20 @@ describe('decisionBoundaryCallback', () => {
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
     await model.fit(data.x, data.y, { epochs: 1, verbose: 0 });
     const before = tf.memory().numTensors;
-    const { display, shown, updates } = fakeDisplay(true);
+    const fake = fakeDisplay(true);
+    const { display } = fake;
     const callback = decisionBoundaryCallback({ data, every: 2, gridSize: 10, display });
     await model.fit(data.x, data.y, { epochs: 5, verbose: 0, callbacks: [callback] });
     assert.equal(tf.memory().numTensors, before);
     assert.equal(callback.updates, 2, 'epochs 2 and 4');
-    assert.equal(shown.length, 2, 'the chart and its hidden updater');
-    assert.match(String(shown[0]['text/html']), /before training/);
-    const live = updates.filter(([i]) => i === 1).map(([, b]) => String(b['text/html']));
+    assert.equal(fake.shown.length, 2, 'the chart and its hidden updater');
+    assert.match(String(fake.shown[0]['text/html']), /before training/);
+    const live = fake.updates.filter(([i]) => i === 1).map(([, b]) => String(b['text/html']));
     assert.equal(live.length, 3, 'two redraws and the final clear');
     assert.match(live[0], /epoch 2/);
     assert.match(live[1], /epoch 4/);
     assert.equal(live[2], '');
-    const final = updates.filter(([i]) => i === 0).map(([, b]) => b).pop()!;
+    const final = fake.updates.filter(([i]) => i === 0).map(([, b]) => b).pop()!;
     assert.ok(PLOTLY_MIME in final, 'final figure carries the plotly JSON');
     assert.match(JSON.stringify(final[PLOTLY_MIME]), /after 5 epochs/);
     tf.dispose(data);
@@ -180,10 +184,11 @@ describe('decisionBoundaryCallback', () => {
     const data = datasets.xor({ n: 20, target: 'index' });
     const model = models.mlp({ inputShape: [2], hidden: [4], output: 'binary', seed: 2 });
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
-    const { display, shown } = fakeDisplay(false);
+    const fake = fakeDisplay(false);
+    const { display } = fake;
     const callback = decisionBoundaryCallback({ data, every: 1, display, writeFileOutsideNotebook: false });
     await model.fit(data.x, data.y, { epochs: 2, verbose: 0, callbacks: [callback] });
-    assert.equal(shown.length, 0);
+    assert.equal(fake.shown.length, 0);
     assert.equal(callback.figure().data[0].type, 'heatmap');
     tf.dispose(data);
     model.dispose();

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend, setSeed } from '../../src/backend';
 import { liveChart, ChartError } from '../../src';
 import { PLOTLY_MIME } from '../../src/charts';
-import { FakeDisplay } from '../display/fake';
+import { FakeDisplay, isLibraryOutput } from '../display/fake';
 
 /** The figure a chart output's HTML draws (the JSON after `T.figs[id]=`). */
 function figureIn(bundle: Record<string, unknown>): { data: Array<{ name: string; y: number[] }>; layout: { title: { text: string }; height: number; xaxis: { range?: number[] } } } {
@@ -51,7 +51,8 @@ test('liveChart: chart output fixed while training, throttled updates through a 
   assert.equal(fig.data[0].y.length, 6);
   assert.equal(fig.layout.title.text, '&lt;b&gt;run&lt;/b&gt;');
   assert.deepEqual(updater.history[updater.history.length - 1], { 'text/html': '', 'text/plain': '' }, 'updater emptied');
-  assert.equal(String(final['text/html']).includes('plotly.js v'), true, 'still the page carrier');
+  assert.equal(String(final['text/html']).includes('plotly.js v'), false, 'a chart never holds plotly.js: its final update re-sends only the figure');
+  assert.deepEqual(d.all.filter(isLibraryOutput).map((o) => o.history.length), [1], 'one hidden output, sent before the chart, holds it and is never re-sent');
 });
 
 test('backend', async () => {

@@ -14,8 +14,9 @@ test('charts-demo notebook: chart bundles, one plotly.js copy, live chart ended 
   assert.equal(outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').length, 0, 'nothing on stderr');
 
   const charts = outputs.filter((o) => o.output_type === 'display_data' && /^<div id="trainlab-chart-/.test(html(o)));
+  const cellOf = (o: Output): number => nb.cells.findIndex((c) => (c.outputs ?? []).includes(o));
   assert.equal(charts.length, 8, 'compareRuns, the live chart, and six charts in the last cell');
-  const liveChart = nb.cells[3].outputs?.find((o) => o.output_type === 'display_data');
+  const liveChart = charts.find((c) => cellOf(c) === 3);
   for (const c of charts) {
     // The live chart keeps the MIME types it was drawn with while training (the same renderer to the end).
     const expected = c === liveChart ? ['text/html', 'text/plain'] : [PLOTLY_MIME, 'text/html', 'text/plain'];
@@ -25,13 +26,13 @@ test('charts-demo notebook: chart bundles, one plotly.js copy, live chart ended 
   }
   const carriers = outputs.filter((o) => html(o).includes('plotly.js v'));
   assert.equal(carriers.length, 1, 'plotly.js is in the notebook exactly once');
-  const cellOf = (o: Output): number => nb.cells.findIndex((c) => (c.outputs ?? []).includes(o));
-  assert.equal(cellOf(carriers[0]), 4, 'carried by the chart cell run last (earlier carriers were updated in place)');
-  assert.equal(carriers[0], nb.cells[4].outputs?.find((o) => o.output_type === 'display_data'));
+  assert.equal(cellOf(carriers[0]), 4, 'held in the chart cell run last (earlier holders were emptied in place)');
+  assert.equal(carriers[0], nb.cells[4].outputs?.find((o) => o.output_type === 'display_data'), 'by the hidden output sent before its first chart');
+  assert.ok(!charts.some((c) => html(c).includes('plotly.js v')), 'no chart output holds it');
 
-  // The live chart cell: the chart (final figure after its last update) and the emptied updater.
+  // The live chart cell: its emptied plotly.js holder, the chart (final figure after its last update) and the emptied updater.
   const liveCell = nb.cells[3].outputs ?? [];
-  const displays = liveCell.filter((o) => o.output_type === 'display_data');
+  const displays = liveCell.filter((o) => o.output_type === 'display_data' && html(o) !== '<div class="trainlab-plotly" style="display:none"></div>');
   assert.equal(displays.length, 2);
   const drawn = html(displays[0]);
   const start = drawn.lastIndexOf(']={"data"') + 2;
@@ -45,7 +46,7 @@ test('charts-demo notebook: chart bundles, one plotly.js copy, live chart ended 
 
   assert.match(stdoutOf(nb), /^display: inNotebook=true, multiMime=true$/m, 'getDisplay() found the kernel and its multi-MIME writer');
 
-  const table = nb.cells[2].outputs?.find((o) => o.data !== undefined && !(PLOTLY_MIME in o.data));
+  const table = nb.cells[2].outputs?.find((o) => html(o).startsWith('<div class="trainlab-table"'));
   assert.ok(table !== undefined);
   assert.ok(html(table).includes('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;'));
   assert.ok(!/<img/.test(html(table)));

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { charts, show, ChartError } from '../../src';
 import { showOutput } from '../../src/charts';
 import { PLOTLY_MIME } from '../../src/charts';
-import { FakeDisplay } from '../display/fake';
+import { FakeDisplay, isLibraryOutput } from '../display/fake';
 
 const fig = charts.lossCurves([{ loss: 1, val_loss: 1.5 }, { loss: 0.5, val_loss: 0.9 }]);
 const hasLib = (b: Record<string, unknown>): boolean => String(b['text/html']).includes('plotly.js v');
@@ -17,28 +17,28 @@ test('show(fig) in a notebook: one output with plotly JSON, offline HTML and a t
   assert.equal(r.kind, 'chart');
   assert.equal(r.inNotebook, true);
   assert.equal(d.outputs.length, 1);
+  assert.equal(d.all.length, 2, 'and the hidden output holding plotly.js, sent before it');
+  assert.equal(hasLib(d.all[0].history[0]), true, 'the first chart of a page brings plotly.js');
   const b = d.outputs[0].history[0];
   assert.deepEqual(Object.keys(b), [PLOTLY_MIME, 'text/html', 'text/plain']);
   assert.deepEqual(b[PLOTLY_MIME], { data: fig.data, layout: fig.layout, config: fig.config });
-  assert.equal(hasLib(b), true, 'the first chart carries plotly.js');
+  assert.equal(hasLib(b), false, 'the chart itself never holds it');
   assert.match(String(b['text/html']), new RegExp(`id="${r.output?.id}"`));
   assert.equal(b['text/plain'], charts.figureSummary(fig));
 });
 
-test('plotly.js is carried by the first chart of each cell run, and taken from the previous carrier', () => {
+test('plotly.js is held by one hidden output, sent before the first chart of each cell run; the previous one is emptied', () => {
   const d = new FakeDisplay();
   show(fig, { display: d }); // cell 1
   show(fig, { display: d }); // cell 1 again: reuses the page's copy
-  assert.deepEqual(d.outputs.map((o) => hasLib(o.history[0])), [true, false]);
-  assert.equal(d.updates(), 0);
+  assert.deepEqual(d.all.map((o) => [isLibraryOutput(o), hasLib(o.history[0])]), [[true, true], [false, false], [false, false]]);
+  assert.equal(d.log.filter((m) => m.kind === 'update').length, 0);
   d.execution = 2; // a new cell (or the same cell re-run)
   show(fig, { display: d });
-  assert.deepEqual(d.outputs.map((o) => hasLib(o.history[o.history.length - 1])), [false, false, true]);
-  assert.deepEqual(d.log.slice(-2).map((m) => [m.kind, m.id]), [['show', 2], ['update', 0]], 'new carrier first, then the old one is stripped');
-  const copies = d.current().filter(hasLib).length;
-  assert.equal(copies, 1, 'exactly one copy stays in the notebook');
-  const stripped = d.outputs[0].history[1];
-  assert.deepEqual(Object.keys(stripped), [PLOTLY_MIME, 'text/html', 'text/plain']);
+  assert.deepEqual(d.current().map(hasLib), [false, false, false, true, false]);
+  assert.deepEqual(d.log.slice(-3).map((m) => [m.kind, m.id]), [['show', 3], ['update', 0], ['show', 4]], 'new holder first, then the old one emptied, then the chart');
+  assert.deepEqual(d.outputs.map((o) => o.history.length), [1, 1, 1], 'no chart output is re-sent');
+  assert.deepEqual(Object.keys(d.outputs[0].history[0]), [PLOTLY_MIME, 'text/html', 'text/plain']);
 });
 
 test('a display without executionId carries the library once', () => {
@@ -46,7 +46,7 @@ test('a display without executionId carries the library once', () => {
   const plain = { inNotebook: true, show: d.show.bind(d) };
   show(fig, { display: plain });
   show(fig, { display: plain });
-  assert.deepEqual(d.outputs.map((o) => hasLib(o.history[0])), [true, false]);
+  assert.deepEqual(d.all.map((o) => hasLib(o.history[0])), [true, false, false]);
 });
 
 test('show(fig) outside a notebook writes a standalone HTML file and prints its path', () => {

@@ -9,8 +9,14 @@ export interface RecordedOutput {
   execution: number;
 }
 
+/** The hidden output that holds plotly.js for the page's charts (src/charts/output.ts). */
+export function isLibraryOutput(output: RecordedOutput): boolean {
+  return String(output.history[0]['text/html'] ?? '').startsWith('<div class="trainlab-plotly');
+}
+
 export class FakeDisplay implements Display {
-  readonly outputs: RecordedOutput[] = [];
+  /** Every output in order, the hidden plotly.js holders included. */
+  readonly all: RecordedOutput[] = [];
   /** Every message in order: show or update, with the output id. */
   readonly log: Array<{ kind: 'show' | 'update'; id: number; bundle: MimeBundle }> = [];
   execution = 1;
@@ -21,9 +27,14 @@ export class FakeDisplay implements Display {
     return this.execution;
   }
 
+  /** The outputs a reader sees: every output but the hidden plotly.js holders. */
+  get outputs(): RecordedOutput[] {
+    return this.all.filter((o) => !isLibraryOutput(o));
+  }
+
   show(bundle: MimeBundle): DisplayHandle {
-    const out: RecordedOutput = { id: this.outputs.length, history: [bundle], execution: this.execution };
-    this.outputs.push(out);
+    const out: RecordedOutput = { id: this.all.length, history: [bundle], execution: this.execution };
+    this.all.push(out);
     this.log.push({ kind: 'show', id: out.id, bundle });
     return {
       update: (next: MimeBundle) => {
@@ -33,12 +44,14 @@ export class FakeDisplay implements Display {
     };
   }
 
-  /** The current content of each output. */
+  /** The current content of every output, the hidden ones included (what a save writes). */
   current(): MimeBundle[] {
-    return this.outputs.map((o) => o.history[o.history.length - 1]);
+    return this.all.map((o) => o.history[o.history.length - 1]);
   }
 
+  /** Updates of the outputs a reader sees. */
   updates(): number {
-    return this.log.filter((m) => m.kind === 'update').length;
+    const hidden = new Set(this.all.filter(isLibraryOutput).map((o) => o.id));
+    return this.log.filter((m) => m.kind === 'update' && !hidden.has(m.id)).length;
   }
 }

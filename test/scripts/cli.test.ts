@@ -437,7 +437,7 @@ test('node scripts/venv.js creates the venv, installs only what is missing, and 
 });
 
 
-test('trainlab lab starts the real JupyterLab from the project venv, which sees the kernel it registered', { timeout: 60_000 }, async () => {
+test('trainlab lab starts the real JupyterLab from the project venv, which sees the kernel it registered and saves with trainlab\'s save hook', { timeout: 60_000 }, async () => {
   const jupyter = path.join(ROOT, '.venv', 'bin', 'jupyter');
   assert.equal(spawnSync(jupyter, ['lab', '--version']).status, 0, `no JupyterLab in ${path.dirname(path.dirname(jupyter))}: run 'node scripts/venv.js lab notebook' first (.ci/run does)`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainlab-cli-lab-'));
@@ -473,6 +473,14 @@ test('trainlab lab starts the real JupyterLab from the project venv, which sees 
     assert.deepEqual(specs.kernelspecs.trainlab.spec.argv, resolvedSpec().argv);
     assert.equal((await fetch(`${base}/lab?token=${token}`)).status, 200);
     assert.match(output, new RegExp(`trainlab lab: ${jupyter} lab --notebook-dir=${home}`));
+    // trainlab's server extension is on: a save keeps one plotly.js copy (two holder cells pasted together here).
+    assert.match(output, /trainlab: saved notebooks keep one plotly\.js copy/);
+    const holder = '<div class="trainlab-plotly trainlab-plotly-library" style="display:none"></div><script>if(!window.Plotly){/* plotly.js */\n}</script>';
+    const cell = { cell_type: 'code', source: 'show(fig)', metadata: {}, execution_count: 1, outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': holder, 'text/plain': '' } }] };
+    const put = await fetch(`${base}/api/contents/two.ipynb?token=${token}`, { method: 'PUT', body: JSON.stringify({ type: 'notebook', content: { cells: [cell, cell], metadata: {}, nbformat: 4, nbformat_minor: 5 } }) });
+    assert.equal(put.status, 201, await put.text());
+    const saved = JSON.parse(fs.readFileSync(path.join(home, 'two.ipynb'), 'utf8')) as { cells: Array<{ outputs: Array<{ data: Record<string, string | string[]> }> }> };
+    assert.deepEqual(saved.cells.map((c) => [c.outputs[0].data['text/html']].flat().join('')), [holder, '<div class="trainlab-plotly" style="display:none"></div>']);
   } finally {
     child.kill('SIGTERM');
     await exited;

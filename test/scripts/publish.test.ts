@@ -56,6 +56,12 @@ const live = (title: string): Output => ({
   data: { 'text/html': `<div id="c2"></div><script>(function(w,d){T.figs["c2"]=${JSON.stringify(figure(title)).replace(/</g, '\\u003c')};T.flush();T.draw("c2");})(window,document);</script>`, 'text/plain': `${title} (1 traces)` },
   metadata: {},
 });
+/** The hidden output that holds the page's plotly.js (or did, emptied). */
+const holder = (holds: boolean): Output => ({
+  output_type: 'display_data',
+  data: { 'text/html': holds ? `<div class="trainlab-plotly trainlab-plotly-library" style="display:none"></div><script>if(!window.Plotly){/** plotly.js v4.1.1 */\n}</script><script>T.flush();</script>` : '<div class="trainlab-plotly" style="display:none"></div>', 'text/plain': '' },
+  metadata: {},
+});
 const feed: Output = { output_type: 'display_data', data: { 'text/html': '', 'text/plain': '' }, metadata: {} };
 const stream: Output = { output_type: 'stream', name: 'stdout', text: 'epoch 1\n' };
 const progress: Output = { output_type: 'display_data', data: { 'text/html': '<progress value="3" max="3"></progress>', 'text/plain': 'Done 3/3' }, metadata: {} };
@@ -80,10 +86,16 @@ const CASES: Case[] = [
     kinds: [[`${PLOTLY_MIME} image/png text/plain`]],
   },
   {
-    name: "the chart holding plotly.js is published without the copy",
+    name: 'a chart holding plotly.js itself (saved by an earlier trainlab) is published without the copy',
     input: notebook(code('show(a); show(b)', [shown('A', true), shown('B')])),
     pictures: [picture(1), picture(2)],
     kinds: [[`${PLOTLY_MIME} image/png text/plain`, `${PLOTLY_MIME} image/png text/plain`]],
+  },
+  {
+    name: 'the hidden output holding plotly.js goes, and so does an emptied one',
+    input: notebook(code('show(a)', [holder(true), shown('A')]), code('show(b)', [holder(false), shown('B')])),
+    pictures: [picture(1), picture(2)],
+    kinds: [[`${PLOTLY_MIME} image/png text/plain`], [`${PLOTLY_MIME} image/png text/plain`]],
   },
   {
     name: "a live chart's figure is read from its HTML; its empty feed output goes",
