@@ -110,21 +110,23 @@ function findPython() {
   return undefined;
 }
 
-/** Folder of trainlab's Jupyter server extension (trainlab_jupyter.py) and its config. */
-const SERVER_EXTENSION_DIR = path.join(ROOT, 'jupyter');
+/** Folder of trainlab's Jupyter extensions: the server's (trainlab_jupyter.py, config/) and the page's (share/labextensions/). */
+const JUPYTER_EXTENSIONS_DIR = path.join(ROOT, 'jupyter');
 
 /**
- * The environment a Jupyter server trainlab starts runs in: `env` plus trainlab's server
- * extension (one plotly.js copy in every saved notebook, jupyter/trainlab_jupyter.py),
- * enabled through an extra config folder and found on PYTHONPATH. The user's own Jupyter
- * configuration is read as always and never written.
+ * The environment a Jupyter server trainlab starts runs in: `env` plus trainlab's two
+ * Jupyter extensions. The server extension (jupyter/trainlab_jupyter.py: one plotly.js copy
+ * in every saved notebook) is enabled through an extra config folder and found on
+ * PYTHONPATH; the page extension (pictures of the charts in the saved file) through an extra
+ * data folder. The user's own Jupyter configuration is read as always and never written.
  */
 function serverEnv(env = process.env) {
   const prepend = (dir, list) => [dir, ...(list ?? '').split(path.delimiter).filter((p) => p !== '')].join(path.delimiter);
   return {
     ...env,
-    JUPYTER_CONFIG_PATH: prepend(path.join(SERVER_EXTENSION_DIR, 'config'), env.JUPYTER_CONFIG_PATH),
-    PYTHONPATH: prepend(SERVER_EXTENSION_DIR, env.PYTHONPATH),
+    JUPYTER_CONFIG_PATH: prepend(path.join(JUPYTER_EXTENSIONS_DIR, 'config'), env.JUPYTER_CONFIG_PATH),
+    JUPYTER_PATH: prepend(path.join(JUPYTER_EXTENSIONS_DIR, 'share'), env.JUPYTER_PATH),
+    PYTHONPATH: prepend(JUPYTER_EXTENSIONS_DIR, env.PYTHONPATH),
     TRAINLAB_NODE: process.execPath,
   };
 }

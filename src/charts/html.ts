@@ -106,7 +106,7 @@ export function chartHtml(fig: Figure, options: ChartHtmlOptions = {}): string {
   assertFigure(fig, 'figureToHTML');
   const id = options.id ?? newChartId();
   const title = titleText(fig);
-  const placeholder = `Plotly chart${title !== '' ? ` "${escapeHtml(title)}"` : ''}, drawn by JavaScript. If this text stays, trust the notebook (JupyterLab: command palette → Trust Notebook; Notebook 7: click “Not Trusted”) or re-run the cell.`;
+  const placeholder = `Interactive chart${title !== '' ? ` "${escapeHtml(title)}"` : ''}: trust the notebook to draw it (JupyterLab: command palette → Trust Notebook; Notebook 7: click “Not Trusted”), or re-run the cell.`;
   const div = `<div id="${id}" class="trainlab-chart" style="width:100%;height:${heightOf(fig)}px;"><div style="font:12px sans-serif;color:#888;padding:8px;">${placeholder}</div></div>`;
   const lib = options.includePlotly ?? true ? `<div class="${PLOTLY_MARKER}" style="display:none"></div><script>if(!window.Plotly){${plotlyScript()}\n}</script>` : '';
   const figure = { data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? { responsive: true, displaylogo: false } };

@@ -110,7 +110,7 @@ for (const { front, plotlyExtension } of SUITES) {
       server = spawn(JUPYTER, [front.app, '--no-browser', '--allow-root', '--ip', '127.0.0.1', '--port', String(port), `--ServerApp.token=${token}`, `--ServerApp.root_dir=${dir}`, front.expose], {
         cwd: dir,
         // As `trainlab lab` starts it: with trainlab's server extension (its save hook).
-        env: { ...serverEnv(process.env), JUPYTER_PATH: [privateJupyterPath(), ...(plotlyExtension ? [plotlyExtensionPath()] : [])].join(path.delimiter), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
+        env: { ...serverEnv({ ...process.env, JUPYTER_PATH: [privateJupyterPath(), ...(plotlyExtension ? [plotlyExtensionPath()] : [])].join(path.delimiter) }), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       server.stdout?.on('data', (b: Buffer) => (log += b.toString()));
@@ -308,7 +308,9 @@ for (const { front, plotlyExtension } of SUITES) {
       await open(REOPEN);
       await run(0);
       await run(1);
-      await sleep(1500); // the plotly extension stores its PNG in the output after drawing
+      if (plotlyExtension) await sleep(1500); // the plotly extension stores its PNG in the output after drawing
+      // trainlab's page extension pictures a chart once it has been still for a moment.
+      else await page!.waitForSelector('.trainlab-chart[data-trainlab-pictured]', { state: 'attached', timeout: 30_000 });
       await save();
       await open(REOPEN);
       const chart = plotlyExtension ? '.jp-RenderedPlotly' : '.trainlab-chart';
@@ -332,13 +334,24 @@ for (const { front, plotlyExtension } of SUITES) {
       const view = await page!.evaluate((sel) => {
         const el = document.querySelector(sel)!;
         const img = el.querySelector<HTMLImageElement>('img');
-        return { text: (el.textContent ?? '').trim(), drawn: el.querySelector('.main-svg') !== null, image: img !== null && img.src.startsWith('data:image/png') && getComputedStyle(img).display !== 'none' };
+        const box = img?.getBoundingClientRect();
+        // The line saying how to trust it: visible inside the chart's box, below the picture.
+        const line = Array.from(el.querySelectorAll('div')).find((d) => /trust the notebook/.test(d.textContent ?? ''));
+        const lineBox = line?.getBoundingClientRect();
+        const outer = el.getBoundingClientRect();
+        return {
+          text: (el.textContent ?? '').trim(),
+          drawn: el.querySelector('.main-svg') !== null,
+          image: img !== null && img.src.startsWith('data:image/png') && getComputedStyle(img).display !== 'none' && img.naturalWidth > 100 && (box?.height ?? 0) > 100,
+          lineInside: lineBox !== undefined && lineBox.height > 0 && lineBox.bottom <= outer.bottom + 1 && (box === undefined || box.bottom <= lineBox.top + 1),
+        };
       }, chart);
       await shot('untrusted');
-      if (plotlyExtension) assert.equal(view.image, true, 'the saved PNG is shown');
-      else {
+      assert.equal(view.image, true, plotlyExtension ? "the plotly extension's saved PNG is shown" : "the picture trainlab's page extension saved is shown");
+      if (!plotlyExtension) {
         assert.equal(view.drawn, false, 'no script ran');
         assert.match(view.text, /trust the notebook/, 'one line says how to trust it');
+        assert.equal(view.lineInside, true, 'the line is visible below the picture, inside the chart');
       }
       assert.deepEqual(pageErrors, []);
     });

@@ -16,6 +16,8 @@ import { launchChromium } from './chromium';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { privateJupyterPath } = require('../../scripts/kernelspec') as { privateJupyterPath(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { serverEnv } = require('../../scripts/jupyter') as { serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv };
 
 const JUPYTER = path.join(ROOT, '.venv', 'bin', 'jupyter');
 const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
@@ -470,7 +472,8 @@ for (const front of FRONT_ENDS) {
       base = `http://127.0.0.1:${port}`;
       server = spawn(JUPYTER, front.args(port, token, dir), {
         cwd: dir,
-        env: { ...process.env, JUPYTER_PATH: privateJupyterPath(), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
+        // As `trainlab lab` starts it: with trainlab's Jupyter extensions.
+        env: { ...serverEnv({ ...process.env, JUPYTER_PATH: privateJupyterPath() }), JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: path.join(dir, '.jupyter-runtime'), JUPYTER_DATA_DIR: path.join(dir, '.jupyter-data') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       server.stdout?.on('data', (b: Buffer) => (serverLog += b.toString()));
