@@ -38,7 +38,7 @@ test('figureToHTML is self-contained: plotly.js inline once, no external URL, no
   // (booleans: a failing match would print 5 MB)
   assert.equal(/<script[^>]+src=/i.test(html), false, 'no external script');
   assert.equal(/<img/i.test(html), false, 'the evil title never appears as a tag');
-  assert.equal(html.includes('Plotly chart "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"'), true, 'placeholder text escaped');
+  assert.equal(html.includes('Interactive chart "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"'), true, 'placeholder text escaped');
   assert.ok(html.length > 4_000_000 && html.length < 5_500_000, `size ${html.length}`);
   assert.ok(plotlyPath().endsWith('plotly.min.js'));
   assert.equal(plotlyScript(), plotlyScript(), 'read once');
