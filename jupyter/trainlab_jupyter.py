@@ -62,11 +62,13 @@ def _blocks(html):
 
 
 def _outputs(nb):
+    """(output, its text/html joined once) for each code-cell output that has HTML."""
     for cell in nb.get("cells", []) or []:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             for output in cell.get("outputs", []) or []:
-                if _html(output) is not None:
-                    yield output
+                html = _html(output)
+                if html is not None:
+                    yield output, html
 
 
 def _is_chart(html):
@@ -81,10 +83,9 @@ def normalize(nb, library):
     removed = 0
     kept = False
     first_chart = None
-    for output in _outputs(nb):
-        html = _html(output)
+    for output, html in _outputs(nb):
         if first_chart is None and _is_chart(html):
-            first_chart = output
+            first_chart = (output, html)
         blocks = _blocks(html)
         if not blocks:
             continue
@@ -103,7 +104,7 @@ def normalize(nb, library):
     if not kept and first_chart is not None:
         block = library()
         if block:
-            _set_html(first_chart, block + _html(first_chart))
+            _set_html(first_chart[0], block + first_chart[1])
             inserted = True
         else:
             missing = True

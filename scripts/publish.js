@@ -197,4 +197,4 @@ async function publish(executedPath, targetPath) {
   return Buffer.byteLength(text);
 }
 
-module.exports = { publish, publishNotebook, renderFigures, figuresOf, chartFigure, figureTitle, sourceHash, joined, PLOTLY_MIME, PLOTLY_COPY };
+module.exports = { publish, publishNotebook, isLibraryHolder, renderFigures, figuresOf, chartFigure, figureTitle, sourceHash, joined, PLOTLY_MIME, PLOTLY_COPY };

@@ -9,9 +9,12 @@ export interface RecordedOutput {
   execution: number;
 }
 
-/** The hidden output that holds plotly.js for the page's charts (src/charts/output.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isLibraryHolder } = require('../../scripts/publish') as { isLibraryHolder(output: { output_type: string; data: MimeBundle }): boolean };
+
+/** The hidden output that holds plotly.js for the page's charts (src/charts/output.ts), by publish.js's one rule. */
 export function isLibraryOutput(output: RecordedOutput): boolean {
-  return String(output.history[0]['text/html'] ?? '').startsWith('<div class="trainlab-plotly');
+  return isLibraryHolder({ output_type: 'display_data', data: output.history[0] });
 }
 
 export class FakeDisplay implements Display {
