@@ -130,12 +130,12 @@ export class LiveChart extends GuardedCallback {
     }
     const rows = known.map((r, i) => ({ ...r, epoch: first + i }));
     const metrics = this.availableMetrics(rows);
-    const fig = lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final }, extra, this.legendNames(rows, metrics));
     // The x axis spans the planned epochs from the first frame, so it does not rescale as points
     // arrive; the final figure spans the epochs run (the same for a run that completed, not
     // squeezed into the left edge for one stopped early).
     const span = final ? first + Math.max(1, this.rows.length) : Math.max(epochs ?? 0, first + this.rows.length);
-    if (epochs !== undefined && fig.layout.xaxis !== undefined) fig.layout.xaxis.range = [first + 0.5, span + 0.5];
+    const xRange: [number, number] | undefined = epochs !== undefined ? [first + 0.5, span + 0.5] : undefined;
+    const fig = lossCurvesWith(rows, { title: `${title}${status}`, logY: this.options.logY, metrics, markBest: final }, { extra, legendNames: this.legendNames(rows, metrics), xRange });
     // No points yet: empty panels from 0 to 1 rather than Plotly's arbitrary -1 to 4.
     if (this.rows.length === 0) for (const [key, axis] of Object.entries(fig.layout)) if (/^yaxis\d*$/.test(key) && (axis as Axis).type !== 'log') (axis as Axis).range = [0, 1];
     return fig;

@@ -46,14 +46,34 @@ function layoutKey(axis: string): string {
  */
 export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): Figure {
   checkChartOptions('lossCurves', options);
-  return displayableFigure(lossCurvesWith(run, options, []));
+  return displayableFigure(lossCurvesWith(run, options));
+}
+
+/** Up to this many epochs on the x axis, each gets its own tick (no 1.2, 1.4, ... between them). */
+export const MAX_EPOCH_TICKS = 12;
+
+/** What liveChart adds to a {@link lossCurves} figure while the fit runs. */
+export interface LiveFrame {
+  /** Traces drawn first (the batch loss); the legend is sized for them too. */
+  extra?: Trace[];
+  /** The legend's entries, when some come later (liveChart reserves room for them). */
+  legendNames?: string[];
+  /** The epochs the x axis spans (the planned ones), instead of the ones in the history. */
+  xRange?: [number, number];
 }
 
 /**
- * {@link lossCurves} with `extra` traces drawn first (liveChart's batch loss), the legend sized
- * for them too, or for `legendNames` when given (liveChart reserves room for entries that come later).
+ * One tick per epoch when the axis shows at most {@link MAX_EPOCH_TICKS} epochs. Decided on
+ * the span shown, not on the points so far: a live chart of 2000 planned epochs with one
+ * tick each would be 1000 tick labels, and Plotly takes seconds to lay out each frame.
  */
-export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, extra: Trace[], legendNames?: string[]): Figure {
+function epochTicks(epochsShown: number): Axis {
+  return epochsShown <= MAX_EPOCH_TICKS ? { dtick: 1 } : {};
+}
+
+/** {@link lossCurves} with what a live frame adds ({@link LiveFrame}). */
+export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, frame: LiveFrame = {}): Figure {
+  const extra = frame.extra ?? [];
   const h = normalizeHistory(run, 'lossCurves');
   const all = baseMetrics(h.rows);
   const metrics = options.metrics ?? all;
@@ -76,8 +96,13 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
     height: Math.min(260 * n + 120, 1000),
     hovermode: 'x unified',
     margin: { t: 60, r: 80, l: 70, b: 40 },
-    // Few epochs: one tick per epoch (no 1.2, 1.4, ... between them).
-    xaxis: { title: { text: 'epoch', standoff: 8 }, anchor: axisName(n - 1), automargin: true, ...(h.rows.length <= 12 ? { dtick: 1 } : {}) },
+    xaxis: {
+      title: { text: 'epoch', standoff: 8 },
+      anchor: axisName(n - 1),
+      automargin: true,
+      ...(frame.xRange !== undefined ? { range: frame.xRange } : {}),
+      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : h.rows.length),
+    },
     shapes: [],
     annotations: [],
   };
@@ -122,7 +147,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, ex
     });
   }
   if (options.markBest ?? true) addBestMarker(data, layout, h, metrics, options.monitor);
-  placeLegendBelow(layout, legendNames ?? data.map((t) => t.name ?? ''));
+  placeLegendBelow(layout, frame.legendNames ?? data.map((t) => t.name ?? ''));
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
 

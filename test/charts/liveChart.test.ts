@@ -286,3 +286,44 @@ test('liveChart on a continued fit (tfjs initialEpoch) numbers its epochs on: x 
   await cb.onTrainEnd();
   assert.deepEqual(figureIn(chart.history[chart.history.length - 1]).layout.xaxis.range, [32.5, 35.5], 'the final figure spans the epochs run');
 });
+
+/** Ticks Plotly lays out on the x axis: one per dtick across the range, or its own choice (about 10) without one. */
+function xTicks(layout: { xaxis: { range?: number[]; dtick?: number } }, epochsRun: number): number {
+  const { range, dtick } = layout.xaxis;
+  if (dtick === undefined) return 10;
+  const [lo, hi] = range ?? [1, Math.max(1, epochsRun)];
+  return Math.floor((hi - lo) / dtick) + 1;
+}
+
+// A frame with a thousand tick labels takes Plotly seconds to lay out: a page drawing a live
+// chart of 2000 planned epochs froze for minutes while the first 12 epochs arrived.
+for (const c of [
+  { planned: 2000, run: 3, stopped: true, liveDtick: undefined, finalDtick: 1 },
+  { planned: 2000, run: 20, stopped: true, liveDtick: undefined, finalDtick: undefined },
+  { planned: 10, run: 10, stopped: false, liveDtick: 1, finalDtick: 1 },
+  { planned: 12, run: 12, stopped: false, liveDtick: 1, finalDtick: 1 },
+  { planned: 13, run: 13, stopped: false, liveDtick: undefined, finalDtick: undefined },
+]) {
+  test(`liveChart x ticks: ${c.run} of ${c.planned} planned epochs: one tick per epoch only when at most 12 are shown`, async () => {
+    const d = new FakeDisplay();
+    const cb = liveChart({ display: d, updateEveryMs: 0 });
+    cb.setParams({ epochs: c.planned, metrics: ['loss'] });
+    await cb.onTrainBegin();
+    const [chart, updater] = d.outputs;
+    const frames = [figureIn(chart.history[0])];
+    for (let e = 0; e < c.run; e++) {
+      await cb.onEpochBegin(e);
+      await cb.onEpochEnd(e, { loss: 1 / (e + 1) });
+      frames.push(figureIn(updater.history[updater.history.length - 1]));
+    }
+    await cb.onTrainEnd();
+    const final = figureIn(chart.history[chart.history.length - 1]) as unknown as { layout: { xaxis: { range?: number[]; dtick?: number } } };
+    for (const frame of frames as unknown as Array<{ layout: { xaxis: { range?: number[]; dtick?: number } } }>) {
+      assert.equal(frame.layout.xaxis.dtick, c.liveDtick, `live frame over ${JSON.stringify(frame.layout.xaxis.range)}`);
+      assert.ok(xTicks(frame.layout, c.run) <= 13, `at most 13 x ticks, got ${xTicks(frame.layout, c.run)}`);
+    }
+    assert.equal(final.layout.xaxis.dtick, c.finalDtick, `final frame over ${JSON.stringify(final.layout.xaxis.range)}`);
+    assert.ok(xTicks(final.layout, c.run) <= 13);
+    if (c.stopped) assert.deepEqual(final.layout.xaxis.range, [0.5, c.run + 0.5]);
+  });
+}
