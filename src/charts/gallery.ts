@@ -56,15 +56,20 @@ function history(epochs: number, options: { scale?: number; lr?: (i: number) => 
   });
 }
 
-/** The live chart's frames: the first (no epoch yet) and the final one. */
+/** The live chart's frames: the first (no epoch yet) and the final one of a 10-epoch fit, and a frame early in a 2000-epoch fit. */
 function liveFrames(): Figure[] {
-  const cb = new LiveChart({ display: { inNotebook: false, show: () => ({ update: () => undefined }) }, writeFileOutsideNotebook: false });
+  const quiet = { inNotebook: false, show: () => ({ update: () => undefined }) };
+  const cb = new LiveChart({ display: quiet, writeFileOutsideNotebook: false });
   cb.setParams({ epochs: 10, metrics: ['loss', 'acc', 'val_loss', 'val_acc'] });
   // Synchronous up to its end outside a notebook (nothing to display yet).
   void cb.onTrainBegin();
   const first = cb.figure();
   for (const row of history(10, { lr: (i) => (i < 5 ? 0.01 : 0.001) })) cb.rows.push(row);
-  return [first, cb.figure(true)];
+  const long = new LiveChart({ display: quiet, writeFileOutsideNotebook: false });
+  long.setParams({ epochs: 2000, metrics: ['loss'] });
+  void long.onTrainBegin();
+  for (const row of history(3)) long.rows.push({ loss: row.loss });
+  return [first, cb.figure(true), long.figure()];
 }
 
 function boundary(): Figure {
@@ -97,9 +102,10 @@ export function galleryCases(): GalleryCase[] {
   add('lossCurves', 'loss NaN from epoch 6', () => lossCurves(history(10, { nanFrom: 5 })));
   add('lossCurves', 'tiny values, log scale', () => lossCurves(history(30, { scale: 1e-9, acc: false }), { logY: true }));
   add('lossCurves', 'huge values', () => lossCurves(history(30, { scale: 3e12, acc: false })));
-  const [live0, live1] = liveFrames();
+  const [live0, live1, live2] = liveFrames();
   add('liveChart', 'first frame (before the first epoch)', () => live0);
   add('liveChart', 'final frame', () => live1);
+  add('liveChart', 'epoch 3 of 2,000 planned', () => live2);
   add('compareRuns', 'typical: 3 runs', () => compareRuns([0.1, 0.01, 0.001].map((lr, i) => ({ name: `lr ${lr}`, history: history(15, { seed: i + 2, scale: 1 + i }), config: { lr } })), { metric: 'val_loss' }));
   add('compareRuns', 'many runs with long names', () => compareRuns(Array.from({ length: 12 }, (_, i) => ({ name: `${LONG} #${i + 1}`, history: history(15, { seed: i + 3, scale: 1 + i / 5 }) })), { metric: 'val_loss' }));
   add('compareRuns', 'NaN runs (diverged) next to a good one', () =>
