@@ -64,8 +64,9 @@ export interface LiveFrame {
 
 /**
  * One tick per epoch when the axis shows at most {@link MAX_EPOCH_TICKS} epochs. Decided on
- * the span shown, not on the points so far: a live chart of 2000 planned epochs with one
- * tick each would be 1000 tick labels, and Plotly takes seconds to lay out each frame.
+ * the span shown, not on the number of points: a live chart of 2000 planned epochs (or 12
+ * rows logged every 100 epochs) with one tick each would be 1000 tick labels, and Plotly
+ * takes seconds to lay out each frame.
  */
 function epochTicks(epochsShown: number): Axis {
   return epochsShown <= MAX_EPOCH_TICKS ? { dtick: 1 } : {};
@@ -101,7 +102,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, fr
       anchor: axisName(n - 1),
       automargin: true,
       ...(frame.xRange !== undefined ? { range: frame.xRange } : {}),
-      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : h.rows.length),
+      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : Math.max(...h.epochs) - Math.min(...h.epochs) + 1),
     },
     shapes: [],
     annotations: [],

@@ -92,3 +92,17 @@ test('constantValue and formatNumber', () => {
   assert.deepEqual([constantValue([0.1, 0.1, Number.NaN]), constantValue([0.1, 0.01]), constantValue([])], [0.1, undefined, undefined]);
   assert.deepEqual([0.1, 0.00012345, 3e-7, 123456, 2].map(formatNumber), ['0.1', '0.0001234', '3.00e-7', '1.23e5', '2']);
 });
+
+// One tick per epoch only when the axis shows at most 12 epochs: decided on the span of the
+// epochs, not on the number of rows (12 rows logged every 100 epochs span 1101 epochs).
+for (const [name, rows, dtick] of [
+  ['12 consecutive epochs', Array.from({ length: 12 }, (_, i) => ({ epoch: i, loss: 1 / (i + 1) })), 1],
+  ['13 consecutive epochs', Array.from({ length: 13 }, (_, i) => ({ epoch: i, loss: 1 / (i + 1) })), undefined],
+  ['5 epochs of a continued fit (from epoch 1000)', Array.from({ length: 5 }, (_, i) => ({ epoch: 1000 + i, loss: 1 / (i + 1) })), 1],
+  ['12 rows logged every 100 epochs', Array.from({ length: 12 }, (_, i) => ({ epoch: i * 100, loss: 1 / (i + 1) })), undefined],
+] as const) {
+  test(`lossCurves epoch ticks: ${name}`, () => {
+    const fig = charts.lossCurves(rows.map((r) => ({ ...r })));
+    assert.equal((fig.layout.xaxis as Axis).dtick, dtick);
+  });
+}
