@@ -5,6 +5,8 @@ import { didYouMean } from '../util/names';
 import { defaultThreads, startWasm, threadsProblem, threadsUnsupported, wasmStarted, wasmThreads, type ThreadsSource } from './threads';
 import { fastKernelsWanted, installFastKernels } from '../kernels';
 import { TrainlabError } from '../util/errors';
+import { anyNumber, checkOptions } from '../util/options';
+import { z } from 'zod';
 
 /** The backends trainlab knows, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -19,7 +21,7 @@ export interface UseBackendOptions {
   /**
    * Threads of the wasm backend's matrix products and convolutions (XNNPACK's pool), 1 to 8.
    * Fixed when wasm first starts in a process (restart the kernel to change it). Defaults
-   * to `TRAINLAB_THREADS`, else 1 (threads are opt-in; see the README's "Every core").
+   * to `TRAINLAB_THREADS`, else one thread per core, at most 8 (see the README's "Every core").
    */
   threads?: number;
 }
@@ -50,13 +52,36 @@ export function currentBackend(): BackendName | undefined {
   return chosen;
 }
 
+const OPTIONS_SCHEMA = z.strictObject({ quiet: z.boolean().optional(), threads: anyNumber.optional() });
+
+/**
+ * The name and options of a {@link useBackend} call, checked: `useBackend({ threads: 2 })`
+ * is the automatic choice with options; anything else that is not a name is an error.
+ */
+function callArguments(nameOrOptions: unknown, options: unknown): { name: string | undefined; options: UseBackendOptions } {
+  const isObject = typeof nameOrOptions === 'object' && nameOrOptions !== null && !Array.isArray(nameOrOptions);
+  if (isObject && options !== undefined) {
+    throw new BackendError("useBackend: options were passed twice (first and second argument). Pass the backend's name first, e.g. useBackend('wasm', { threads: 2 }), or the options alone: useBackend({ threads: 2 }).");
+  }
+  if (nameOrOptions !== undefined && typeof nameOrOptions !== 'string' && !isObject) {
+    const shown = Array.isArray(nameOrOptions) ? 'an array' : typeof nameOrOptions === 'number' ? `the number ${nameOrOptions}` : String(nameOrOptions);
+    throw new BackendError(`useBackend: the backend must be a name such as 'wasm', received ${shown}. Choose one of ${BACKEND_NAMES.map((k) => `'${k}'`).join(', ')}, or pass only options: useBackend({ threads: 2 }).`);
+  }
+  const checked = checkOptions('useBackend', OPTIONS_SCHEMA, isObject ? nameOrOptions : options, (message) => new BackendError(message)) as UseBackendOptions | undefined;
+  return { name: isObject ? undefined : (nameOrOptions as string | undefined), options: checked ?? {} };
+}
+
 /**
  * Chooses the TensorFlow.js backend. Without a name: `TRAINLAB_BACKEND` if set, else
  * the native 'tensorflow' backend when `@tensorflow/tfjs-node-gpu` or
  * `@tensorflow/tfjs-node` is installed, else 'wasm', else 'cpu'. Returns the name chosen.
+ * The options may come alone, for the automatic choice: `useBackend({ threads: 2 })`.
  */
-export async function useBackend(name?: string, options: UseBackendOptions = {}): Promise<BackendName> {
+export async function useBackend(options?: UseBackendOptions): Promise<BackendName>;
+export async function useBackend(name?: string, options?: UseBackendOptions): Promise<BackendName>;
+export async function useBackend(nameOrOptions?: string | UseBackendOptions, maybeOptions?: UseBackendOptions): Promise<BackendName> {
   silenceCpuBanner();
+  const { name, options } = callArguments(nameOrOptions, maybeOptions);
   if (options.threads !== undefined) {
     const problem = threadsProblem(options.threads, 'useBackend');
     if (problem !== undefined) throw new BackendError(problem);

@@ -114,3 +114,29 @@ test('importing trainlab leaves tfjs usable at once, with no banner', () => {
   assert.match(r.stdout, /^SUM 6 cpu$/m, r.stdout + r.stderr);
   assert.doesNotMatch(r.stdout + r.stderr, /looks like you are running TensorFlow\.js/);
 });
+
+// The call's shape: options may come alone (the automatic choice); anything else that is not
+// a name is an error naming what was received and how to call it.
+for (const [name, args, message] of [
+  ['a number for the name', [2], /useBackend: the backend must be a name such as 'wasm', received the number 2\. Choose one of 'tensorflow', 'wasm', 'cpu', or pass only options: useBackend\(\{ threads: 2 \}\)\./],
+  ['an array for the name', [['wasm']], /received an array/],
+  ['options twice', [{ threads: 2 }, { quiet: true }], /useBackend: options were passed twice \(first and second argument\)\. Pass the backend's name first, e\.g\. useBackend\('wasm', \{ threads: 2 \}\), or the options alone/],
+  ['a misspelt option alone', [{ thread: 2 }], /useBackend.*thread.*not a known option.*threads/s],
+  ['a misspelt option after the name', ['wasm', { quite: true }], /useBackend.*quite.*not a known option.*quiet/s],
+  ['quiet not a boolean', ['cpu', { quiet: 'yes' }], /useBackend.*quiet/],
+] as const) {
+  test(`useBackend call errors: ${name}`, async () => {
+    await assert.rejects((useBackend as (...a: unknown[]) => Promise<unknown>)(...args), (e: Error) => {
+      assert.ok(e instanceof BackendError, `${e.name}: ${e.message}`);
+      assert.match(e.message, message);
+      return true;
+    });
+  });
+}
+
+test('useBackend({ threads, quiet }) alone is the automatic choice with those options', () => {
+  const script = `const { useBackend, wasmThreads } = require(${JSON.stringify(path.join(ROOT, 'src', 'backend'))});
+    useBackend({ threads: 1, quiet: true }).then((name) => console.log('RESULT ' + name + ' ' + wasmThreads()), (e) => console.log('ERROR ' + e.message));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TRAINLAB_BACKEND: '', TRAINLAB_THREADS: '' } });
+  assert.equal(r.stdout.trim(), 'RESULT wasm 1', r.stdout + r.stderr);
+});
