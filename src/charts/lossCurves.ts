@@ -72,6 +72,17 @@ function epochTicks(epochsShown: number): Axis {
   return epochsShown <= MAX_EPOCH_TICKS ? { dtick: 1 } : {};
 }
 
+/** Epochs from the first to the last one in `epochs`, both counted (a loop: a long history would overflow Math.max's arguments). */
+function epochSpan(epochs: readonly number[]): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const e of epochs) {
+    lo = Math.min(lo, e);
+    hi = Math.max(hi, e);
+  }
+  return hi - lo + 1;
+}
+
 /** {@link lossCurves} with what a live frame adds ({@link LiveFrame}). */
 export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, frame: LiveFrame = {}): Figure {
   const extra = frame.extra ?? [];
@@ -102,7 +113,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, fr
       anchor: axisName(n - 1),
       automargin: true,
       ...(frame.xRange !== undefined ? { range: frame.xRange } : {}),
-      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : Math.max(...h.epochs) - Math.min(...h.epochs) + 1),
+      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : epochSpan(h.epochs)),
     },
     shapes: [],
     annotations: [],

@@ -106,3 +106,8 @@ for (const [name, rows, dtick] of [
     assert.equal((fig.layout.xaxis as Axis).dtick, dtick);
   });
 }
+
+test('lossCurves of a 300,000-epoch history: Plotly picks the ticks (no spread of every epoch into Math.max)', () => {
+  const fig = charts.lossCurves(Array.from({ length: 300_000 }, (_, i) => ({ loss: 1 / (i + 1) })));
+  assert.equal((fig.layout.xaxis as Axis).dtick, undefined);
+});
