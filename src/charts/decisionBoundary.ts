@@ -11,6 +11,7 @@ import { ChartOutput } from './output';
 import { colour } from './palette';
 import { show } from './show';
 import type { Figure, Trace } from './types';
+import { extent } from '../util/extent';
 
 /** Something that predicts from a `[rows, 2]` tensor, e.g. a tfjs `LayersModel`. */
 export interface Predictor {
@@ -158,14 +159,14 @@ function boundaryFigure(model: Predictor, data: BoundaryData, options: Required<
   const labels = labelsOf(data.y);
   const range = (axis: 0 | 1): [number, number] => {
     const v = points.map((p) => p[axis]);
-    const [lo, hi] = [Math.min(...v), Math.max(...v)];
+    const [lo, hi] = extent(v);
     const margin = (hi > lo ? hi - lo : 1) * options.padding; // a single point still gets a visible area
     return [lo - margin, hi + margin];
   };
   const xs = linspace(...range(0), options.gridSize);
   const ys = linspace(...range(1), options.gridSize);
   const grid = predictGrid(model, xs, ys, options.probability);
-  const numClasses = Math.max(grid.classes, (data.classes ?? []).length, Math.max(...labels) + 1);
+  const numClasses = Math.max(grid.classes, (data.classes ?? []).length, extent(labels)[1] + 1);
   const className = (c: number) => plotlyText(data.classes?.[c] ?? `class ${c}`);
   // Regions and points share colours: predicted-class regions take the class colours; P(class 1)
   // runs from class 0's colour through white (undecided) to class 1's. Confidence (3+ classes)

@@ -7,6 +7,7 @@ import { placeLegendBelow } from './legend';
 import { displayableFigure } from './figureDisplay';
 import { constantValue, formatNumber, logAxis, numbersOf } from './ticks';
 import type { Axis, Figure, Layout, Trace } from './types';
+import { extent } from '../util/extent';
 
 /** Options of {@link lossCurves}. */
 export interface LossCurvesOptions {
@@ -72,17 +73,6 @@ function epochTicks(epochsShown: number): Axis {
   return epochsShown <= MAX_EPOCH_TICKS ? { dtick: 1 } : {};
 }
 
-/** Epochs from the first to the last one in `epochs`, both counted (a loop: a long history would overflow Math.max's arguments). */
-function epochSpan(epochs: readonly number[]): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const e of epochs) {
-    lo = Math.min(lo, e);
-    hi = Math.max(hi, e);
-  }
-  return hi - lo + 1;
-}
-
 /** {@link lossCurves} with what a live frame adds ({@link LiveFrame}). */
 export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, frame: LiveFrame = {}): Figure {
   const extra = frame.extra ?? [];
@@ -103,6 +93,8 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, fr
   const n = metrics.length;
   const panelHeight = (1 - PANEL_GAP * (n - 1)) / n;
   const data: Trace[] = [...extra];
+  const [firstEpoch, lastEpoch] = extent(h.epochs);
+  const epochsShown = frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : lastEpoch - firstEpoch + 1;
   const layout: Layout = {
     title: { text: plotlyText(options.title ?? 'Training history') },
     height: Math.min(260 * n + 120, 1000),
@@ -113,7 +105,7 @@ export function lossCurvesWith(run: HistoryInput, options: LossCurvesOptions, fr
       anchor: axisName(n - 1),
       automargin: true,
       ...(frame.xRange !== undefined ? { range: frame.xRange } : {}),
-      ...epochTicks(frame.xRange !== undefined ? frame.xRange[1] - frame.xRange[0] : epochSpan(h.epochs)),
+      ...epochTicks(epochsShown),
     },
     shapes: [],
     annotations: [],

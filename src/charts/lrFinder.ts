@@ -4,6 +4,7 @@ import { plotlyText } from './escape';
 import { displayableFigure } from './figureDisplay';
 import { formatNumber, logAxis } from './ticks';
 import type { Figure, Trace } from './types';
+import { extent } from '../util/extent';
 
 /** A suggested learning rate: the rate itself, or `{lr, loss?}`. */
 export type LrSuggestion = number | { lr: number; loss?: number };
@@ -73,7 +74,7 @@ export function lrFinder(result: LrFinderResult, options: LrFinderOptions = {}):
     });
     shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: lr, x1: lr, y0: 0, y1: 1, line: { color: c, width: 1, dash: 'dot' } });
   });
-  const lo = Math.min(...finiteSmoothed);
+  const [lo] = extent(finiteSmoothed);
   const start = finiteSmoothed[0];
   // Keep the divergence tail from squashing the interesting part.
   const yRange = finiteSmoothed.length > 1 ? [lo - 0.05 * Math.abs(start - lo || 1), start + 0.5 * Math.abs(start - lo || 1)] : undefined;

@@ -6,6 +6,7 @@ import { colour } from './palette';
 import { displayableFigure } from './figureDisplay';
 import { formatNumber, logAxis, numbersOf } from './ticks';
 import type { Axis, Figure, Trace } from './types';
+import { extent } from '../util/extent';
 
 /** One precomputed run and the value of the setting it was trained with. */
 export interface SliderRun {
@@ -120,13 +121,11 @@ export function slider(runs: SliderRun[], options: SliderOptions = {}): Figure {
   if (values.length > 0) {
     if (options.logY === true) {
       yaxis = logAxis(yaxis, values);
-      const lo = Math.log10(Math.min(...values));
-      const hi = Math.log10(Math.max(...values));
+      const [lo, hi] = extent(values).map(Math.log10);
       const pad = Math.max(0.05, (hi - lo) * 0.05);
       yaxis.range = [lo - pad, hi + pad];
     } else {
-      const lo = Math.min(...values);
-      const hi = Math.max(...values);
+      const [lo, hi] = extent(values);
       const pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(hi) * 0.05, 1e-12);
       yaxis.range = [lo - pad, hi + pad];
     }

@@ -1,5 +1,6 @@
 import { titleText } from './html';
 import type { Figure, Trace } from './types';
+import { extent } from '../util/extent';
 
 function decode(s: string): string {
   return titleText({ data: [], layout: { title: { text: s } } });
@@ -15,7 +16,7 @@ function traceLine(t: Trace): string | undefined {
   const name = decode(t.name ?? t.type);
   if (t.type === 'contour' || t.type === 'heatmap') {
     const z = (t.z ?? []).flat().filter((v): v is number => typeof v === 'number');
-    return z.length > 0 ? `  ${name}: ${t.type} ${t.z?.length ?? 0}×${t.z?.[0]?.length ?? 0}, min ${fmt(Math.min(...z))}, max ${fmt(Math.max(...z))}` : `  ${name}: ${t.type}`;
+    return z.length > 0 ? `  ${name}: ${t.type} ${t.z?.length ?? 0}×${t.z?.[0]?.length ?? 0}, min ${fmt(extent(z)[0])}, max ${fmt(extent(z)[1])}` : `  ${name}: ${t.type}`;
   }
   if (t.type === 'parcoords') {
     const dims = (t.dimensions as Array<{ label?: string; values?: unknown[] }> | undefined) ?? [];

@@ -3,6 +3,7 @@ import { DataError } from './errors';
 import { normal, permutation, seededRng, type Rng } from './random';
 import { classIndices, classificationData, type ClassificationTargetOptions, type LabeledData, type XY } from './types';
 import { checkDataOptions } from './options';
+import { extent } from '../util/extent';
 
 /** Options shared by every generated data set. */
 export interface GeneratedOptions {
@@ -257,7 +258,7 @@ export function randomLabels<D extends XY>(data: D, options: RandomLabelsOptions
   }
   const oneHot = data.y.rank === 2 && data.y.shape[1]! > 1;
   const named = labelled.classes !== undefined && labelled.classes.length > 0 ? labelled.classes.length : undefined;
-  const numClasses = named ?? (oneHot ? data.y.shape[1]! : Math.max(...classIndices(data.y)) + 1);
+  const numClasses = named ?? (oneHot ? data.y.shape[1]! : extent(classIndices(data.y))[1] + 1);
   let labels: number[];
   if (fraction === undefined) {
     labels = Array.from({ length: rows }, () => Math.floor(rng() * numClasses));

@@ -194,3 +194,18 @@ describe('decisionBoundaryCallback', () => {
     model.dispose();
   });
 });
+
+describe('charts.decisionBoundary on a large dataset', () => {
+  it('200,000 points draw (their extent is found without spreading them into Math.min), nothing leaks', () => {
+    const model = signOfX1();
+    const n = 200_000;
+    const data = { x: tf.tensor2d(Array.from({ length: n * 2 }, (_, i) => ((i * 7919) % 1000) / 100 - 5), [n, 2]), y: tf.tensor1d(Array.from({ length: n }, (_, i) => i % 2), 'int32') };
+    const before = tf.memory().numTensors;
+    const fig = decisionBoundary(model, data);
+    assert.equal(tf.memory().numTensors, before);
+    const xaxis = fig.layout.xaxis as { range: [number, number] };
+    assert.ok(xaxis.range[0] < -4.99 && xaxis.range[1] > 4.98, `x range ${xaxis.range}`);
+    tf.dispose([data.x, data.y]);
+    model.dispose();
+  });
+});
