@@ -5,7 +5,7 @@ import { didYouMean } from '../util/names';
 import { defaultThreads, startWasm, threadsProblem, threadsUnsupported, wasmStarted, wasmThreads, type ThreadsSource } from './threads';
 import { fastKernelsWanted, installFastKernels } from '../kernels';
 import { TrainlabError } from '../util/errors';
-import { anyNumber, checkOptions } from '../util/options';
+import { checkOptions } from '../util/options';
 import { z } from 'zod';
 
 /** The backends trainlab knows, fastest first. */
@@ -52,7 +52,8 @@ export function currentBackend(): BackendName | undefined {
   return chosen;
 }
 
-const OPTIONS_SCHEMA = z.strictObject({ quiet: z.boolean().optional(), threads: anyNumber.optional() });
+// threads: any value here; threadsProblem (the one rule) names the range and the fix.
+const OPTIONS_SCHEMA = z.strictObject({ quiet: z.boolean().optional(), threads: z.unknown().optional() });
 
 /**
  * The name and options of a {@link useBackend} call, checked: `useBackend({ threads: 2 })`
