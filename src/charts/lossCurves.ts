@@ -51,7 +51,7 @@ export function lossCurves(run: HistoryInput, options: LossCurvesOptions = {}): 
 }
 
 /** Up to this many epochs on the x axis, each gets its own tick (no 1.2, 1.4, ... between them). */
-export const MAX_EPOCH_TICKS = 12;
+const MAX_EPOCH_TICKS = 12;
 
 /** What liveChart adds to a {@link lossCurves} figure while the fit runs. */
 export interface LiveFrame {

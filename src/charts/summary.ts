@@ -16,7 +16,9 @@ function traceLine(t: Trace): string | undefined {
   const name = decode(t.name ?? t.type);
   if (t.type === 'contour' || t.type === 'heatmap') {
     const z = (t.z ?? []).flat().filter((v): v is number => typeof v === 'number');
-    return z.length > 0 ? `  ${name}: ${t.type} ${t.z?.length ?? 0}×${t.z?.[0]?.length ?? 0}, min ${fmt(extent(z)[0])}, max ${fmt(extent(z)[1])}` : `  ${name}: ${t.type}`;
+    if (z.length === 0) return `  ${name}: ${t.type}`;
+    const [lo, hi] = extent(z);
+    return `  ${name}: ${t.type} ${t.z?.length ?? 0}×${t.z?.[0]?.length ?? 0}, min ${fmt(lo)}, max ${fmt(hi)}`;
   }
   if (t.type === 'parcoords') {
     const dims = (t.dimensions as Array<{ label?: string; values?: unknown[] }> | undefined) ?? [];

@@ -5,6 +5,7 @@
  * ("10²⁰, 10B, 100k") on wide ranges; matplotlib's log formatters are the model here.
  */
 import type { Axis } from './types';
+import { extent } from '../util/extent';
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
@@ -17,15 +18,13 @@ function power(exponent: number): string {
 const PLAIN_MIN = 1e-4;
 const PLAIN_MAX = 1e5;
 
+function* positiveNumbers(values: Iterable<unknown>): Generator<number> {
+  for (const v of values) if (typeof v === 'number' && Number.isFinite(v) && v > 0) yield v;
+}
+
 /** Tick values and their labels for a log axis over positive `values` (the others are ignored). */
 export function logTicks(values: Iterable<unknown>): { tickvals: number[]; ticktext: string[] } | undefined {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  const [lo, hi] = extent(positiveNumbers(values));
   if (!Number.isFinite(lo)) return undefined;
   const span = Math.log10(hi / lo);
   // Fewer decades: more ticks per decade, each labelled with its full value.
